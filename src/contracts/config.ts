@@ -1,0 +1,174 @@
+/**
+ * The configuration contract: `understudy.config.json` (strict — unknown keys are errors) and the process
+ * environment. Provider API keys never live in the file: a provider names the environment variable that
+ * holds its key (`apiKeyEnv`), so config files can be committed and keys never reach the data directory.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { UnderstudyError } from './errors.ts';
+
+export const providerConfigSchema = z.strictObject({
+  /** Name used in logs and the model mapping, e.g. `openai`. */
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'letters, digits, "-" and "_" only'),
+  /** Any OpenAI-compatible base URL, including the `/v1` part: `https://api.openai.com/v1`. */
+  baseUrl: z.url({ protocol: /^https?$/ }),
+  /** Environment variable holding the provider key. Omit for keyless local servers. */
+  apiKeyEnv: z.string().optional(),
+  /** Models served by this provider: exact names or `*` globs (`gpt-4.1*`). */
+  models: z.array(z.string().min(1)).default([]),
+  /** Extra headers sent upstream (e.g. `OpenAI-Organization`). Never logged. */
+  headers: z.record(z.string(), z.string()).default({}),
+  /** Per-provider upstream timeout; falls back to `gateway.upstreamTimeoutMs`. */
+  timeoutMs: z.number().int().positive().optional(),
+});
+export type ProviderConfig = z.infer<typeof providerConfigSchema>;
+
+export const modelPriceSchema = z.strictObject({
+  inputPerMillion: z.number().nonnegative(),
+  outputPerMillion: z.number().nonnegative(),
+  /** Where the price came from, for the report; user overrides default to "user config". */
+  source: z.string().optional(),
+});
+export type ModelPrice = z.infer<typeof modelPriceSchema>;
+
+export const configSchema = z.strictObject({
+  gateway: z
+    .strictObject({
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(4141),
+      /** Largest accepted request body; larger bodies get 413 before they are read whole. */
+      bodyLimitBytes: z.number().int().positive().default(10 * 1024 * 1024),
+      /** Gateway API keys are required unless this is false (only sensible on a private loopback). */
+      requireApiKey: z.boolean().default(true),
+      upstreamTimeoutMs: z.number().int().positive().default(600_000),
+    })
+    .default({ host: '127.0.0.1', port: 4141, bodyLimitBytes: 10 * 1024 * 1024, requireApiKey: true, upstreamTimeoutMs: 600_000 }),
+  store: z
+    .strictObject({
+      /** Where the embedded SQLite database and the spool live. Relative paths resolve from the config file. */
+      dataDir: z.string().default('.understudy'),
+      /** `postgres://…`; the environment's UNDERSTUDY_DATABASE_URL wins over this. */
+      databaseUrl: z.string().optional(),
+    })
+    .default({ dataDir: '.understudy' }),
+  providers: z.array(providerConfigSchema).default([]),
+  /** Provider for models that no provider lists; omit to answer unknown models with 404. */
+  defaultProvider: z.string().optional(),
+  /** Price overrides per model, in US dollars per million tokens. */
+  pricing: z.record(z.string(), modelPriceSchema).default({}),
+  logWriter: z
+    .strictObject({
+      flushIntervalMs: z.number().int().positive().default(100),
+      maxBatch: z.number().int().positive().max(5000).default(500),
+      /** Calls kept in memory while the store is slow; beyond this they wait in the spool on disk only. */
+      maxQueuedCalls: z.number().int().positive().default(20_000),
+    })
+    .default({ flushIntervalMs: 100, maxBatch: 500, maxQueuedCalls: 20_000 }),
+});
+export type UnderstudyConfig = z.infer<typeof configSchema>;
+
+/** Environment variables Understudy reads; everything else in the environment is ignored. */
+export const environmentSchema = z.object({
+  UNDERSTUDY_CONFIG: z.string().optional(),
+  UNDERSTUDY_DATA_DIR: z.string().optional(),
+  UNDERSTUDY_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  UNDERSTUDY_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  UNDERSTUDY_HOST: z.string().optional(),
+  UNDERSTUDY_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: z.string().optional(),
+});
+export type UnderstudyEnvironment = z.infer<typeof environmentSchema>;
+
+export interface LoadedConfig {
+  config: UnderstudyConfig;
+  /** Absolute data directory (SQLite file, spool, admin files). */
+  dataDir: string;
+  /** Postgres URL when the store is Postgres; undefined means embedded SQLite under `dataDir`. */
+  databaseUrl: string | undefined;
+  /** The file the config came from, or null for built-in defaults. */
+  configPath: string | null;
+  environment: UnderstudyEnvironment;
+}
+
+export const defaultConfigFileName = 'understudy.config.json';
+
+/**
+ * Loads and validates the config. Order: explicit path, UNDERSTUDY_CONFIG, `./understudy.config.json`,
+ * else built-in defaults (one `openai` provider taking every model, keyed by OPENAI_API_KEY).
+ */
+export function loadConfig(options: { configPath?: string; cwd?: string; environment?: NodeJS.ProcessEnv } = {}): LoadedConfig {
+  const environment = parseEnvironment(options.environment ?? process.env);
+  const cwd = options.cwd ?? process.cwd();
+  const explicit = options.configPath ?? environment.UNDERSTUDY_CONFIG;
+  const candidate = explicit ? path.resolve(cwd, explicit) : path.resolve(cwd, defaultConfigFileName);
+  let raw: unknown = {};
+  let configPath: string | null = null;
+  if (existsSync(candidate)) {
+    configPath = candidate;
+    const text = readFileSync(candidate, 'utf8');
+    try {
+      raw = JSON.parse(text);
+    } catch (error) {
+      throw new UnderstudyError('config_invalid', `${candidate} is not valid JSON: ${(error as Error).message}`);
+    }
+  } else if (explicit) {
+    throw new UnderstudyError('config_invalid', `Config file not found: ${candidate}`);
+  }
+  const config = parseConfig(raw, configPath ?? 'built-in defaults');
+  if (config.providers.length === 0) {
+    config.providers.push({
+      name: 'openai',
+      baseUrl: environment.OPENAI_BASE_URL ?? 'https://api.openai.com/v1',
+      apiKeyEnv: 'OPENAI_API_KEY',
+      models: [],
+      headers: {},
+    });
+    config.defaultProvider ??= 'openai';
+  }
+  const baseDir = configPath ? path.dirname(configPath) : cwd;
+  const dataDir = path.resolve(baseDir, environment.UNDERSTUDY_DATA_DIR ?? config.store.dataDir);
+  if (environment.UNDERSTUDY_HOST) config.gateway.host = environment.UNDERSTUDY_HOST;
+  if (environment.UNDERSTUDY_PORT !== undefined) config.gateway.port = environment.UNDERSTUDY_PORT;
+  return {
+    config,
+    dataDir,
+    databaseUrl: environment.UNDERSTUDY_DATABASE_URL ?? config.store.databaseUrl,
+    configPath,
+    environment,
+  };
+}
+
+export function parseConfig(raw: unknown, origin: string): UnderstudyConfig {
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new UnderstudyError('config_invalid', `Invalid config (${origin}): ${formatIssues(parsed.error)}`);
+  }
+  const config = parsed.data;
+  const names = new Set<string>();
+  for (const provider of config.providers) {
+    if (names.has(provider.name)) throw new UnderstudyError('config_invalid', `Invalid config (${origin}): provider "${provider.name}" is listed twice`);
+    names.add(provider.name);
+  }
+  if (config.defaultProvider !== undefined && config.providers.length > 0 && !names.has(config.defaultProvider)) {
+    throw new UnderstudyError('config_invalid', `Invalid config (${origin}): defaultProvider "${config.defaultProvider}" is not among providers`);
+  }
+  return config;
+}
+
+export function parseEnvironment(environment: NodeJS.ProcessEnv): UnderstudyEnvironment {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) throw new UnderstudyError('config_invalid', `Invalid environment: ${formatIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+/** One line per issue, `path: message`, for CLI output and config errors. */
+export function formatIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('; ');
+}
