@@ -16,6 +16,8 @@ export interface LogWriterStats {
   stored: number;
   /** Calls appended but not yet confirmed in the store. */
   pending: number;
+  /** Pending calls also held in memory (bounded by `maxQueuedCalls`; the rest wait in the spool only). */
+  inMemory: number;
   /** Failed store writes since start (each is retried; calls stay in the spool). */
   storeErrors: number;
   lastError: string | null;

@@ -51,7 +51,7 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
   let closed = false;
   let consecutiveFailures = 0;
   let retryAt = 0;
-  const stats: LogWriterStats = { appended: 0, stored: 0, pending: 0, storeErrors: 0, lastError: null };
+  const stats: Omit<LogWriterStats, 'inMemory'> = { appended: 0, stored: 0, pending: 0, storeErrors: 0, lastError: null };
 
   function append(record: CallRecord): void {
     if (closed) throw new Error('log writer is closed');
@@ -179,7 +179,7 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
       }
     },
     stats() {
-      return { ...stats };
+      return { ...stats, inMemory };
     },
   };
 }

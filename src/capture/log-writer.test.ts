@@ -1,0 +1,143 @@
+/**
+ * The log writer over a real SQLite store: batches reach the store and leave the spool; a store outage
+ * loses nothing and keeps memory bounded (calls wait on disk); a spool left by a crash is replayed once.
+ * The outage is injected by wrapping the real call repository — the only stand-in here.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { CallRecord } from '../contracts/call-record.ts';
+import { openStore } from '../store/open-store.ts';
+import type { CallRepository, Store } from '../store/store.ts';
+import { createLogWriter } from './log-writer.ts';
+
+function sampleCall(index: number, projectId: string): CallRecord {
+  return {
+    version: 1,
+    id: `${projectId}-${index}`,
+    source: 'gateway',
+    projectId,
+    endUserId: null,
+    episodeId: `episode-${index % 5}`,
+    task: 'sample',
+    route: 'llm',
+    status: 'ok',
+    errorClass: null,
+    errorMessage: null,
+    httpStatus: 200,
+    model: 'gpt-4o-mini',
+    responseModel: 'gpt-4o-mini-2024-07-18',
+    provider: 'stand-in',
+    stream: false,
+    startedAt: Date.now(),
+    latencyMs: 5,
+    ttftMs: 5,
+    tokensIn: 10,
+    tokensOut: 3,
+    tokensEstimated: false,
+    costUsd: 0.000003,
+    finishReason: 'stop',
+    request: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: `call ${index}` }] },
+    response: { id: `chatcmpl-${index}`, object: 'chat.completion', created: 1, model: 'gpt-4o-mini', choices: [] },
+  };
+}
+
+/** The real repository, with a switch that makes inserts fail like a locked or unreachable database. */
+function withOutage(calls: CallRepository): CallRepository & { down: boolean; attempts: number } {
+  const wrapper = {
+    down: false,
+    attempts: 0,
+    ...calls,
+    async insertMany(records: readonly CallRecord[]) {
+      wrapper.attempts += 1;
+      if (wrapper.down) throw new Error('database is locked (injected)');
+      return calls.insertMany(records);
+    },
+  };
+  return wrapper;
+}
+
+describe('log writer', () => {
+  let dataDir: string;
+  let store: Store;
+
+  before(async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'understudy-writer-'));
+    store = await openStore({ dataDir });
+  });
+  after(async () => {
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('stores appended calls in batches and empties the spool', async () => {
+    const spoolDirectory = path.join(dataDir, 'spool-a');
+    const writer = createLogWriter({ calls: store.calls, spoolDirectory, flushIntervalMs: 10_000, maxBatch: 7 });
+    await writer.start();
+    await writer.flush(); // nothing pending: must not wedge later flushes
+    for (let index = 0; index < 30; index += 1) writer.append(sampleCall(index, 'batches'));
+    await writer.flush();
+    assert.equal(await store.calls.count({ projectId: 'batches' }), 30);
+    assert.deepEqual(writer.stats(), { appended: 30, stored: 30, pending: 0, inMemory: 0, storeErrors: 0, lastError: null });
+    writer.append(sampleCall(30, 'batches'));
+    await writer.close();
+    assert.equal(await store.calls.count({ projectId: 'batches' }), 31, 'close flushes');
+    assert.deepEqual(readdirSync(spoolDirectory), []);
+    assert.throws(() => writer.append(sampleCall(99, 'batches')), /closed/);
+  });
+
+  it('loses nothing through a store outage and keeps memory bounded', async () => {
+    const calls = withOutage(store.calls);
+    const spoolDirectory = path.join(dataDir, 'spool-b');
+    const writer = createLogWriter({ calls, spoolDirectory, flushIntervalMs: 5, maxBatch: 50, maxQueuedCalls: 20 });
+    await writer.start();
+    calls.down = true;
+    for (let index = 0; index < 200; index += 1) writer.append(sampleCall(index, 'outage'));
+    await assert.rejects(writer.flush(), /locked/);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the timer retries with backoff meanwhile
+    const during = writer.stats();
+    assert.equal(during.pending, 200);
+    assert.ok(during.inMemory <= 20, `in memory ${during.inMemory} <= maxQueuedCalls`);
+    assert.ok(during.storeErrors >= 1);
+    assert.match(during.lastError ?? '', /locked/);
+    const spooled = readdirSync(spoolDirectory);
+    assert.ok(spooled.length >= 1, 'the calls wait in the spool');
+    calls.down = false;
+    await writer.flush();
+    assert.equal(await store.calls.count({ projectId: 'outage' }), 200, 'every call stored exactly once');
+    assert.equal(writer.stats().pending, 0);
+    await writer.close();
+    assert.deepEqual(readdirSync(spoolDirectory), []);
+  });
+
+  it('replays a spool left behind by a writer that never flushed (a crash) exactly once', async () => {
+    const spoolDirectory = path.join(dataDir, 'spool-c');
+    const crashed = createLogWriter({ calls: store.calls, spoolDirectory, flushIntervalMs: 60_000 });
+    await crashed.start();
+    for (let index = 0; index < 40; index += 1) crashed.append(sampleCall(index, 'replay'));
+    // Some of them were already stored before the "crash": replay must not duplicate them.
+    await store.calls.insertMany([sampleCall(0, 'replay'), sampleCall(1, 'replay')]);
+    const restarted = createLogWriter({ calls: store.calls, spoolDirectory, flushIntervalMs: 60_000 });
+    await restarted.start();
+    assert.equal(await store.calls.count({ projectId: 'replay' }), 40);
+    assert.equal(restarted.stats().stored, 40);
+    await restarted.close();
+  });
+
+  it('runs the prepare hook off the request path, before storing', async () => {
+    const spoolDirectory = path.join(dataDir, 'spool-d');
+    const writer = createLogWriter({
+      calls: store.calls,
+      spoolDirectory,
+      flushIntervalMs: 60_000,
+      prepare: (record) => ({ ...record, task: `prepared-${record.task}` }),
+    });
+    await writer.start();
+    writer.append(sampleCall(1, 'prepare'));
+    await writer.close();
+    const [stored] = await store.calls.list({ projectId: 'prepare', limit: 1 });
+    assert.equal(stored?.task, 'prepared-sample');
+  });
+});

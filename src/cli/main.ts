@@ -1,0 +1,43 @@
+/**
+ * The `understudy` command line. Every command has `--help` with examples; store-backed commands take
+ * `--config` and `--json`. Failures print one line and exit 1; usage errors exit 2.
+ */
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { exitCodes, failAndExit } from './cli-output.ts';
+import { createAdminTokenCommand } from './commands/admin-token-command.ts';
+import { createCallsCommand } from './commands/calls-command.ts';
+import { createDemoCommand } from './commands/demo-command.ts';
+import { createImportCommand } from './commands/import-command.ts';
+import { createKeysCommand } from './commands/keys-command.ts';
+import { createServeCommand } from './commands/serve-command.ts';
+
+const packageJson = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+export function createProgram(): Command {
+  const program = new Command('understudy')
+    .description('Capture an agent\'s LLM calls, find the routine ones, and move them onto small specialised models.')
+    .version(packageJson.version)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const command of [createDemoCommand(), createServeCommand(), createKeysCommand(), createImportCommand(), createCallsCommand(), createAdminTokenCommand()]) {
+    program.addCommand(command);
+  }
+  for (const command of program.commands) propagateExitOverride(command);
+  return program;
+}
+
+function propagateExitOverride(command: Command): void {
+  command.exitOverride();
+  for (const child of command.commands) propagateExitOverride(child);
+}
+
+try {
+  await createProgram().parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) process.exit(exitCodes.success);
+    process.exit(exitCodes.usage);
+  }
+  failAndExit(error);
+}

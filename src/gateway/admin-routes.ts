@@ -1,0 +1,110 @@
+/**
+ * The admin API, always behind the admin token (whatever the bind address): calls, keys, providers and
+ * the log writer's health. The dashboard is built on these routes.
+ */
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { callSourceSchema, callStatusSchema } from '../contracts/call-record.ts';
+import { UnderstudyError } from '../contracts/errors.ts';
+import type { LogWriterStats } from '../capture/call-sink.ts';
+import { parseBearer } from './api-key-authenticator.ts';
+import type { GatewayContext } from './gateway-context.ts';
+import { parseJsonBody, readBodyText } from './request-body.ts';
+
+const callQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  project: z.string().optional(),
+  episode: z.string().optional(),
+  task: z.string().optional(),
+  status: callStatusSchema.optional(),
+  source: callSourceSchema.optional(),
+  since: z.coerce.number().optional(),
+  until: z.coerce.number().optional(),
+});
+
+const createKeySchema = z.strictObject({
+  projectId: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, 'letters, digits, "-" and "_" (max 64)').default('default'),
+  name: z.string().min(1).max(200).default('unnamed'),
+});
+
+export function createAdminRoutes(context: GatewayContext, writerStats: () => LogWriterStats | null): Hono {
+  const admin = new Hono();
+  admin.use('*', async (c, next) => {
+    const token = parseBearer(c.req.header('authorization')) ?? c.req.header('x-understudy-admin-token');
+    if (!context.adminToken.verify(token)) {
+      throw new UnderstudyError('invalid_admin_token', 'The admin API needs the admin token: "Authorization: Bearer <admin token>".');
+    }
+    await next();
+  });
+
+  admin.get('/calls', async (c) => {
+    const query = parseQuery(c, callQuerySchema);
+    const filter = {
+      projectId: query.project,
+      episodeId: query.episode,
+      task: query.task,
+      status: query.status,
+      source: query.source,
+      since: query.since,
+      until: query.until,
+    };
+    const [data, total] = await Promise.all([
+      context.store.calls.list({ ...filter, limit: query.limit, offset: query.offset, order: query.order }),
+      context.store.calls.count(filter),
+    ]);
+    return c.json({ object: 'list', data, total });
+  });
+
+  admin.get('/calls/:id', async (c) => {
+    const call = await context.store.calls.get(c.req.param('id'));
+    if (!call) throw new UnderstudyError('not_found', `No call with id '${c.req.param('id')}'.`);
+    return c.json(call);
+  });
+
+  admin.get('/summary', async (c) => {
+    const project = c.req.query('project');
+    const totals = await context.store.calls.summarize(project ? { projectId: project } : {});
+    return c.json({ ...totals, logWriter: writerStats() });
+  });
+
+  admin.get('/keys', async (c) => c.json({ object: 'list', data: await context.store.apiKeys.list({ includeRevoked: true }) }));
+
+  admin.post('/keys', async (c) => {
+    const input = parseJsonBody(await readBodyText(c.req.raw, 64 * 1024), createKeySchema);
+    await context.store.projects.ensure(input.projectId);
+    const { record, secret } = await context.store.apiKeys.create(input);
+    return c.json({ ...record, secret }, 201);
+  });
+
+  admin.delete('/keys/:id', async (c) => {
+    const revoked = await context.store.apiKeys.revoke(c.req.param('id'));
+    if (!revoked) throw new UnderstudyError('not_found', `No API key matches '${c.req.param('id')}'.`);
+    context.authenticator?.forget(revoked.id);
+    return c.json(revoked);
+  });
+
+  admin.get('/providers', async (c) =>
+    c.json({
+      object: 'list',
+      data: context.providers.list().map((provider) => ({
+        name: provider.name,
+        baseUrl: provider.baseUrl,
+        models: provider.models,
+        hasKey: provider.apiKey !== undefined,
+      })),
+    }),
+  );
+  return admin;
+}
+
+function parseQuery<Schema extends z.ZodType>(c: Context, schema: Schema): z.infer<Schema> {
+  const parsed = schema.safeParse(c.req.query());
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const param = issue.path.map(String).join('.');
+    throw new UnderstudyError('invalid_request', `Invalid query parameter '${param}': ${issue.message}`, { param });
+  }
+  return parsed.data;
+}

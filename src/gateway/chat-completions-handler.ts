@@ -1,0 +1,192 @@
+/**
+ * `POST /v1/chat/completions`: validate, forward the client's bytes to the provider, pass the answer
+ * back, and log the call. The per-request work is deliberately small — one JSON parse and schema check,
+ * an in-memory key lookup, one upstream request on a keep-alive pool, and one synchronous spool append
+ * before the response's last byte. Everything slow (token counting, pricing of estimates, the database)
+ * happens later in the log writer.
+ */
+import type { Context } from 'hono';
+import { randomUUID } from 'node:crypto';
+import { chatCompletionRequestSchema, type ChatCompletion, type ChatCompletionRequest } from '../contracts/chat-completion.ts';
+import type { CallStatus, ErrorClass } from '../contracts/call-record.ts';
+import { UnderstudyError, asUnderstudyError, toOpenAIErrorBody } from '../contracts/errors.ts';
+import { buildCallRecord } from '../capture/build-call-record.ts';
+import { resolveCallTags } from '../capture/resolve-call-tags.ts';
+import type { ResolvedProvider } from '../providers/provider-registry.ts';
+import { toUpstreamError } from '../providers/upstream-client.ts';
+import { defaultProjectId, type GatewayContext } from './gateway-context.ts';
+import { parseJsonBody, readBodyText } from './request-body.ts';
+import { buildUpstreamHeaders, pickResponseHeaders } from './upstream-headers.ts';
+import { proxyChatStream } from './proxy-chat-stream.ts';
+
+/** Everything known about one call before the upstream answers; completed into a CallRecord by `logCall`. */
+export interface PendingCall {
+  id: string;
+  projectId: string;
+  request: ChatCompletionRequest;
+  tags: ReturnType<typeof resolveCallTags>;
+  provider: ResolvedProvider;
+  startedAt: number;
+  startedAtMonotonic: number;
+  stream: boolean;
+}
+
+export interface CallOutcome {
+  status: CallStatus;
+  errorClass: ErrorClass | null;
+  errorMessage: string | null;
+  httpStatus: number | null;
+  response: ChatCompletion | null;
+  ttftMs: number | null;
+}
+
+export function logCall(context: GatewayContext, call: PendingCall, outcome: CallOutcome): void {
+  const latencyMs = performance.now() - call.startedAtMonotonic;
+  const record = buildCallRecord(
+    {
+      id: call.id,
+      source: 'gateway',
+      projectId: call.projectId,
+      request: call.request,
+      response: outcome.response,
+      tags: call.tags,
+      provider: call.provider.name,
+      status: outcome.status,
+      errorClass: outcome.errorClass,
+      errorMessage: outcome.errorMessage,
+      httpStatus: outcome.httpStatus,
+      startedAt: call.startedAt,
+      latencyMs,
+      ttftMs: outcome.ttftMs ?? (call.stream ? null : latencyMs),
+      stream: call.stream,
+    },
+    context.pricing,
+    { deferTokenCounting: true },
+  );
+  context.sink.append(record);
+}
+
+export function createChatCompletionsHandler(context: GatewayContext) {
+  const passClientAuthorization = context.authenticator === null;
+  return async function handleChatCompletions(c: Context): Promise<Response> {
+    const startedAt = Date.now();
+    const startedAtMonotonic = performance.now();
+    const incoming = c.req.raw;
+    const projectId = context.authenticator
+      ? (await context.authenticator.authenticate(incoming.headers.get('authorization') ?? undefined)).projectId
+      : defaultProjectId;
+    const bodyText = await readBodyText(incoming, context.config.gateway.bodyLimitBytes);
+    const request = parseJsonBody(bodyText, chatCompletionRequestSchema);
+    const provider = context.providers.resolve(request.model);
+    if (!provider) {
+      throw new UnderstudyError('model_not_found', `The model '${request.model}' is not served by any configured provider.`, { param: 'model' });
+    }
+    const call: PendingCall = {
+      id: randomUUID(),
+      projectId,
+      request,
+      tags: resolveCallTags({ headers: incoming.headers, request }),
+      provider,
+      startedAt,
+      startedAtMonotonic,
+      stream: request.stream === true,
+    };
+    const upstreamBody = stripUnderstudyMetadata(request) ?? bodyText;
+    const abort = new AbortController();
+    let upstreamResponse;
+    try {
+      upstreamResponse = await context.upstream.send(provider, {
+        method: 'POST',
+        path: '/chat/completions',
+        headers: buildUpstreamHeaders(incoming.headers, provider, passClientAuthorization),
+        body: upstreamBody,
+        signal: abort.signal,
+      });
+    } catch (error) {
+      return failBeforeResponse(context, call, asUnderstudyError(error));
+    }
+    const responseHeaders = pickResponseHeaders(upstreamResponse.headers);
+    responseHeaders['x-understudy-call-id'] = call.id;
+    const isEventStream = String(upstreamResponse.headers['content-type'] ?? '').includes('text/event-stream');
+    if (call.stream && upstreamResponse.status < 300 && isEventStream) {
+      return proxyChatStream(context, call, upstreamResponse, responseHeaders, abort);
+    }
+
+    let text: string;
+    try {
+      text = await upstreamResponse.body.text();
+    } catch (error) {
+      return failBeforeResponse(context, call, toUpstreamError(error, provider));
+    }
+    const status = upstreamResponse.status;
+    if (status >= 400) {
+      logCall(context, call, {
+        status: 'error',
+        errorClass: status === 429 ? 'upstream_429' : status >= 500 ? 'upstream_5xx' : 'upstream_4xx',
+        errorMessage: upstreamErrorMessage(text, status),
+        httpStatus: status,
+        response: null,
+        ttftMs: null,
+      });
+      return new Response(text, { status, headers: responseHeaders });
+    }
+    const completion = parseCompletion(text);
+    logCall(context, call, {
+      status: completion ? 'ok' : 'error',
+      errorClass: completion ? null : 'upstream_invalid_response',
+      errorMessage: completion ? null : 'The provider answered with a body that is not a chat completion.',
+      httpStatus: status,
+      response: completion,
+      ttftMs: null,
+    });
+    return new Response(text, { status, headers: responseHeaders });
+  };
+}
+
+/** The provider could not be reached or timed out: log the call with its error class, answer 502/504. */
+function failBeforeResponse(context: GatewayContext, call: PendingCall, error: UnderstudyError): Response {
+  logCall(context, call, {
+    status: 'error',
+    errorClass: error.code === 'upstream_timeout' ? 'upstream_timeout' : 'upstream_unreachable',
+    errorMessage: error.message,
+    httpStatus: error.statusCode,
+    response: null,
+    ttftMs: null,
+  });
+  return Response.json(toOpenAIErrorBody(error), { status: error.statusCode, headers: { 'x-understudy-call-id': call.id } });
+}
+
+function parseCompletion(text: string): ChatCompletion | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'object' && value !== null && Array.isArray((value as { choices?: unknown }).choices)) return value as ChatCompletion;
+  } catch {
+    // fall through: a non-JSON success body is logged as an invalid response.
+  }
+  return null;
+}
+
+function upstreamErrorMessage(text: string, status: number): string {
+  try {
+    const value = JSON.parse(text) as { error?: { message?: unknown } };
+    if (typeof value?.error?.message === 'string') return value.error.message.slice(0, 2000);
+  } catch {
+    // not JSON: keep the raw text below.
+  }
+  return `HTTP ${status}: ${text.slice(0, 500)}`;
+}
+
+/**
+ * Our own tags may ride in `metadata` (`understudy_task`, `understudy_episode`, `understudy_user`);
+ * providers must not see them. Returns a new body only when there was something to strip, so the common
+ * case forwards the client's bytes untouched.
+ */
+function stripUnderstudyMetadata(request: ChatCompletionRequest): string | undefined {
+  const metadata = request.metadata;
+  if (!metadata) return undefined;
+  const keys = Object.keys(metadata);
+  if (!keys.some((key) => key.startsWith('understudy_'))) return undefined;
+  const kept = Object.fromEntries(Object.entries(metadata).filter(([key]) => !key.startsWith('understudy_')));
+  const { metadata: _dropped, ...rest } = request;
+  return JSON.stringify(Object.keys(kept).length > 0 ? { ...rest, metadata: kept } : rest);
+}

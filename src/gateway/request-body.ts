@@ -1,0 +1,58 @@
+/**
+ * Reads and validates a JSON request body at the edge: size limit first (from Content-Length when the
+ * client sends one, else while reading), then JSON, then the zod schema. Every failure is a 4xx
+ * UnderstudyError naming the field at fault, in OpenAI's error format.
+ */
+import type { z } from 'zod';
+import { UnderstudyError } from '../contracts/errors.ts';
+
+export async function readBodyText(request: Request, limitBytes: number): Promise<string> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && Number(declared) > limitBytes) throw tooLarge(limitBytes);
+  if (request.body === null) return '';
+  if (declared !== null) {
+    const text = await request.text();
+    if (Buffer.byteLength(text) > limitBytes) throw tooLarge(limitBytes);
+    return text;
+  }
+  // Chunked upload: count while reading so an endless body is cut off at the limit.
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limitBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(limitBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function parseJsonBody<Schema extends z.ZodType>(text: string, schema: Schema): z.infer<Schema> {
+  if (text.trim().length === 0) throw new UnderstudyError('invalid_json', 'The request body is empty; send a JSON object.');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UnderstudyError('invalid_json', `The request body is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new UnderstudyError('invalid_request', 'The request body must be a JSON object.');
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const param = issue.path.map(String).join('.');
+    const message = issue.code === 'invalid_type' && issue.message.endsWith('received undefined') ? `Missing required parameter: '${param}'.` : `Invalid '${param || 'body'}': ${issue.message}`;
+    throw new UnderstudyError('invalid_request', message, { param: param || undefined });
+  }
+  return parsed.data;
+}
+
+function tooLarge(limitBytes: number): UnderstudyError {
+  return new UnderstudyError('request_too_large', `The request body exceeds the gateway limit of ${limitBytes} bytes.`);
+}
