@@ -1,0 +1,154 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: typecheck, make sure a PostgreSQL server is there for the store's Postgres cases, then run every
+ * `*.test.ts` under src/ and bench/ with node:test.
+ *
+ *   npm test                       # everything
+ *   npm test -- src/store          # only test files whose path starts with src/store
+ *   npm test -- --test-name-pattern=revoke src/store/api-key-repository.test.ts
+ *
+ * Arguments starting with `-` go to `node --test` unchanged; the others are path prefixes.
+ * Environment: UNDERSTUDY_TEST_DATABASE_URL — use this server instead of starting a throwaway one;
+ * UNDERSTUDY_SKIP_TYPECHECK=1 — skip `tsc --noEmit`.
+ *
+ * Plain JavaScript so it runs before anything is compiled or any loader is registered.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const testRoots = ['src', 'bench'];
+const testFileSuffix = '.test.ts';
+const databaseUrlVariable = 'UNDERSTUDY_TEST_DATABASE_URL';
+
+/** Cleanup steps run once, on normal exit, failure or interruption. */
+const cleanups = [];
+let cleanedUp = false;
+function cleanUp() {
+  if (cleanedUp) return;
+  cleanedUp = true;
+  for (const cleanup of cleanups.reverse()) {
+    try {
+      cleanup();
+    } catch (error) {
+      console.error(`test: cleanup failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
+/** Runs a command to completion with inherited output; exits this process with its status when it fails. */
+function runOrExit(command, commandArguments, description) {
+  const result = spawnSync(command, commandArguments, { cwd: repositoryRoot, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error(`test: ${description} failed`);
+    cleanUp();
+    process.exit(result.status ?? 1);
+  }
+}
+
+function findTestFiles(directory) {
+  let entries;
+  try {
+    entries = readdirSync(directory, { withFileTypes: true });
+  } catch (error) {
+    if (error && typeof error === 'object' && 'code' in error && error.code === 'ENOENT') return [];
+    throw error;
+  }
+  const files = [];
+  for (const entry of entries) {
+    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+    const entryPath = path.join(directory, entry.name);
+    if (entry.isDirectory()) files.push(...findTestFiles(entryPath));
+    else if (entry.isFile() && entry.name.endsWith(testFileSuffix)) files.push(entryPath);
+  }
+  return files;
+}
+
+/** Asks the kernel for a free loopback port; the tiny race until PostgreSQL binds it is acceptable for tests. */
+function findFreePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function startThrowawayPostgres() {
+  runOrExit('bash', [path.join(repositoryRoot, 'scripts/ensure-system-packages.sh')], 'checking system packages');
+  const directory = mkdtempSync(path.join(os.tmpdir(), 'understudy-test-pg-'));
+  const port = await findFreePort();
+  const script = path.join(repositoryRoot, 'scripts/postgres-temp.sh');
+  cleanups.push(() => spawnSync('bash', [script, 'stop', directory, String(port)], { stdio: 'inherit' }));
+  const started = spawnSync('bash', [script, 'start', directory, String(port)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (started.status !== 0) {
+    console.error('test: could not start a throwaway PostgreSQL');
+    cleanUp();
+    rmSync(directory, { recursive: true, force: true });
+    process.exit(started.status ?? 1);
+  }
+  return started.stdout.trim().split('\n').at(-1);
+}
+
+async function main() {
+  const nodeTestArguments = [];
+  const pathPrefixes = [];
+  for (const argument of process.argv.slice(2)) {
+    if (argument.startsWith('-')) nodeTestArguments.push(argument);
+    else pathPrefixes.push(path.relative(repositoryRoot, path.resolve(argument)));
+  }
+
+  const allFiles = testRoots.flatMap((root) => findTestFiles(path.join(repositoryRoot, root))).map((file) => path.relative(repositoryRoot, file));
+  const selected = allFiles
+    .filter((file) => pathPrefixes.length === 0 || pathPrefixes.some((prefix) => file.startsWith(prefix)))
+    .sort();
+  if (selected.length === 0) {
+    console.error(`test: no ${testFileSuffix} files match ${pathPrefixes.length === 0 ? 'src/ or bench/' : pathPrefixes.join(', ')}`);
+    process.exit(1);
+  }
+
+  if (process.env.UNDERSTUDY_SKIP_TYPECHECK !== '1') {
+    const typescriptCompiler = path.join(repositoryRoot, 'node_modules/typescript/bin/tsc');
+    runOrExit(process.execPath, [typescriptCompiler, '--noEmit', '-p', '.'], 'typecheck (tsc --noEmit -p .; set UNDERSTUDY_SKIP_TYPECHECK=1 to skip)');
+  }
+
+  const environment = { ...process.env };
+  if (!environment[databaseUrlVariable]) {
+    environment[databaseUrlVariable] = await startThrowawayPostgres();
+    console.error(`test: throwaway PostgreSQL at ${environment[databaseUrlVariable]}`);
+  }
+
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...nodeTestArguments, ...selected], {
+    cwd: repositoryRoot,
+    env: environment,
+    stdio: 'inherit',
+  });
+  // Stay alive until the child has gone, so the throwaway server is always stopped. The signal is passed on for
+  // the case where only this process received it (a terminal's Ctrl-C reaches both; a second one is harmless).
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => child.kill(signal));
+  }
+  const exitCode = await new Promise((resolve) => {
+    child.on('error', (error) => {
+      console.error(`test: could not run node --test: ${error.message}`);
+      resolve(1);
+    });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1)));
+  });
+  cleanUp();
+  process.exit(exitCode);
+}
+
+process.on('exit', cleanUp);
+main().catch((error) => {
+  console.error(error);
+  cleanUp();
+  process.exit(1);
+});

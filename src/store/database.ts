@@ -1,0 +1,100 @@
+/**
+ * Table types as Kysely sees them, the same for SQLite and PostgreSQL. Column types are chosen to be portable:
+ * booleans are integers 0/1 (SQLite has no boolean, and better-sqlite3 cannot bind one), times are epoch
+ * milliseconds in `bigint` columns (PostgreSQL's int8, which the Postgres engine parses back to JS numbers),
+ * fractional numbers are `double precision`, and JSON bodies are text (SQLite has no json type worth relying
+ * on, and the store never queries inside them).
+ *
+ * Enum-valued columns carry the contract's union types: only the repositories write them, from validated
+ * records, so reading them back needs no second check.
+ */
+import type { CallSource, CallStatus, ErrorClass, RouteTaken } from '../contracts/call-record.ts';
+
+/** 0 or 1: a boolean stored portably. */
+export type StoredBoolean = 0 | 1;
+
+export interface ProjectTable {
+  id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  project_id: string;
+  name: string;
+  /** First 12 characters of the secret (`usk_` + 8), shown in lists; not enough to authenticate. */
+  prefix: string;
+  /** SHA-256 of the secret, lowercase hex. The secret itself is never stored. */
+  secret_hash: string;
+  created_at: number;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+export interface ProviderTable {
+  name: string;
+  base_url: string;
+  /** Name of the environment variable holding the key, never the key. */
+  api_key_env: string | null;
+  updated_at: number;
+}
+
+export interface ModelTable {
+  provider_name: string;
+  name: string;
+  input_per_million: number | null;
+  output_per_million: number | null;
+  price_source: string | null;
+  updated_at: number;
+}
+
+export interface SettingTable {
+  key: string;
+  value: string;
+  updated_at: number;
+}
+
+/** One row per `CallRecord`; see `src/contracts/call-record.ts` for what each field means. */
+export interface CallTable {
+  id: string;
+  /** The `CallRecord.version` the row was written from, so later versions can read old rows. */
+  version: number;
+  source: CallSource;
+  project_id: string;
+  end_user_id: string | null;
+  episode_id: string | null;
+  task: string | null;
+  route: RouteTaken;
+  status: CallStatus;
+  error_class: ErrorClass | null;
+  error_message: string | null;
+  http_status: number | null;
+  model: string;
+  response_model: string | null;
+  provider: string | null;
+  stream: StoredBoolean;
+  started_at: number;
+  latency_ms: number;
+  ttft_ms: number | null;
+  tokens_in: number | null;
+  tokens_out: number | null;
+  tokens_estimated: StoredBoolean;
+  cost_usd: number | null;
+  finish_reason: string | null;
+  /** `JSON.stringify(record.request)`. */
+  request_json: string;
+  /** `JSON.stringify(record.response)`, or null when there was no response. */
+  response_json: string | null;
+  /** When the row reached the store (epoch ms); `started_at` is when the call began. */
+  created_at: number;
+}
+
+export interface Database {
+  projects: ProjectTable;
+  api_keys: ApiKeyTable;
+  providers: ProviderTable;
+  models: ModelTable;
+  settings: SettingTable;
+  calls: CallTable;
+}

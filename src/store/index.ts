@@ -1,0 +1,25 @@
+/**
+ * The store's public surface. Code above the store opens it with `openStore` and uses the repositories; only
+ * the store's own files write SQL.
+ */
+export { openStore } from './open-store.ts';
+export { migrateToLatest } from './migrate-to-latest.ts';
+export { hashApiKeySecret, apiKeySecretPrefix } from './api-key-repository.ts';
+export { SqliteError } from './internal/sqlite-error.ts';
+export type {
+  ApiKeyRecord,
+  ApiKeyRepository,
+  CallFilter,
+  CallListOptions,
+  CallRepository,
+  ModelRecord,
+  OpenStoreOptions,
+  ProjectRecord,
+  ProjectRepository,
+  ProviderRecord,
+  ProviderRepository,
+  SettingRepository,
+  Store,
+  StoreEngine,
+} from './store.ts';
+export type { Database } from './database.ts';

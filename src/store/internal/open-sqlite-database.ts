@@ -1,0 +1,36 @@
+/**
+ * The embedded engine: `<dataDir>/understudy.db`, opened in a worker thread (see `sqlite-worker.js`).
+ */
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import path from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { Kysely } from 'kysely';
+import { UnderstudyError } from '../../contracts/errors.ts';
+import type { Database } from '../database.ts';
+import { SqliteWorkerDialect } from './sqlite-worker-dialect.ts';
+
+export const sqliteFileName = 'understudy.db';
+
+export interface OpenSqliteDatabaseOptions {
+  dataDir: string;
+  /** For tests: observe the worker thread (e.g. to simulate a crash). */
+  onWorkerStarted?: (worker: Worker) => void;
+}
+
+/**
+ * Creates the data directory (owner-only: it holds prompts and responses) and returns a Kysely instance; the
+ * worker starts on the first query.
+ */
+export function openSqliteDatabase(options: OpenSqliteDatabaseOptions): Kysely<Database> {
+  const dataDir = path.resolve(options.dataDir);
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new UnderstudyError('store_unavailable', `Could not create the data directory ${dataDir}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  const filename = path.join(dataDir, sqliteFileName);
+  // Create the file owner-only before SQLite does (it would use the umask); SQLite gives its -wal and -shm
+  // files the database file's permissions.
+  closeSync(openSync(filename, 'a', 0o600));
+  return new Kysely<Database>({ dialect: new SqliteWorkerDialect({ filename, onWorkerStarted: options.onWorkerStarted }) });
+}

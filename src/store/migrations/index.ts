@@ -1,0 +1,17 @@
+/**
+ * Every migration, in order. Migrations live in code (not discovered on disk) so they ship inside the package and
+ * run the same under tsx, a bundler or a compiled build. Names sort in the order they must run; Kysely refuses to
+ * run a database whose applied migrations this list does not know.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import { initialMigration } from './0001-initial.ts';
+
+export const migrations: Readonly<Record<string, Migration>> = {
+  '0001-initial': initialMigration,
+};
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return { ...migrations };
+  },
+};

@@ -1,0 +1,120 @@
+/**
+ * The store's public contract. `openStore` (open-store.ts) returns one of these for either engine:
+ * embedded SQLite (better-sqlite3 in a worker thread, WAL) or PostgreSQL. Everything above the store
+ * talks to these repositories, never to SQL.
+ */
+import type { Kysely } from 'kysely';
+import type { CallRecord, CallSource, CallStatus } from '../contracts/call-record.ts';
+import type { Database } from './database.ts';
+
+export type StoreEngine = 'sqlite' | 'postgres';
+
+export interface CallFilter {
+  projectId?: string;
+  episodeId?: string;
+  task?: string;
+  status?: CallStatus;
+  source?: CallSource;
+  /** Epoch ms, inclusive. */
+  since?: number;
+  /** Epoch ms, exclusive. */
+  until?: number;
+}
+
+export interface CallListOptions extends CallFilter {
+  limit: number;
+  offset?: number;
+  /** Newest first by default. */
+  order?: 'asc' | 'desc';
+}
+
+export interface CallRepository {
+  /** Inserts calls in one transaction; a call whose id is already stored is skipped. Returns how many were new. */
+  insertMany(records: readonly CallRecord[]): Promise<number>;
+  get(id: string): Promise<CallRecord | undefined>;
+  list(options: CallListOptions): Promise<CallRecord[]>;
+  count(filter?: CallFilter): Promise<number>;
+  /** Totals for reports: calls, tokens and cost. */
+  summarize(filter?: CallFilter): Promise<{ calls: number; tokensIn: number; tokensOut: number; costUsd: number }>;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  projectId: string;
+  name: string;
+  /** First characters of the secret, shown in lists so people can tell keys apart. Never enough to use. */
+  prefix: string;
+  createdAt: number;
+  revokedAt: number | null;
+  lastUsedAt: number | null;
+}
+
+export interface ApiKeyRepository {
+  /** Creates a key for a project (creating the project if new). The secret is returned once and stored only as a hash. */
+  create(input: { projectId: string; name: string }): Promise<{ record: ApiKeyRecord; secret: string }>;
+  /** Looks a presented secret up by its hash. Revoked keys are returned too (callers check `revokedAt`). */
+  findBySecret(secret: string): Promise<ApiKeyRecord | undefined>;
+  list(filter?: { projectId?: string; includeRevoked?: boolean }): Promise<ApiKeyRecord[]>;
+  /** Revokes by id or by unique prefix. Returns the revoked key, or undefined when none matched. */
+  revoke(idOrPrefix: string): Promise<ApiKeyRecord | undefined>;
+  markUsed(ids: readonly string[], at: number): Promise<void>;
+}
+
+export interface ProjectRecord {
+  id: string;
+  name: string;
+  createdAt: number;
+}
+
+export interface ProjectRepository {
+  ensure(id: string, name?: string): Promise<ProjectRecord>;
+  list(): Promise<ProjectRecord[]>;
+}
+
+export interface ProviderRecord {
+  name: string;
+  baseUrl: string;
+  /** Name of the environment variable that holds the key — never the key itself. */
+  apiKeyEnv: string | null;
+  updatedAt: number;
+}
+
+export interface ModelRecord {
+  name: string;
+  providerName: string;
+  inputPerMillion: number | null;
+  outputPerMillion: number | null;
+  priceSource: string | null;
+  updatedAt: number;
+}
+
+export interface ProviderRepository {
+  /** Mirrors the configured providers and their models into the store (for reports and the dashboard). */
+  sync(providers: readonly ProviderRecord[], models: readonly ModelRecord[]): Promise<void>;
+  listProviders(): Promise<ProviderRecord[]>;
+  listModels(): Promise<ModelRecord[]>;
+}
+
+export interface SettingRepository {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+}
+
+export interface Store {
+  readonly engine: StoreEngine;
+  /** For repositories and migrations only; code above the store uses the repositories. */
+  readonly db: Kysely<Database>;
+  readonly calls: CallRepository;
+  readonly apiKeys: ApiKeyRepository;
+  readonly projects: ProjectRepository;
+  readonly providers: ProviderRepository;
+  readonly settings: SettingRepository;
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  /** Directory for the SQLite file (`understudy.db`) when no databaseUrl is given. */
+  dataDir: string;
+  /** `postgres://…` selects PostgreSQL. */
+  databaseUrl?: string;
+}
