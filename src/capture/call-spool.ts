@@ -74,24 +74,8 @@ export class CallSpool {
     return segments.map(({ path: segmentPath, pid }) => ({ path: segmentPath, pid }));
   }
 
-  async read(segment: SpoolSegment): Promise<SpoolReadResult> {
-    const text = await readFile(segment.path, 'utf8');
-    const records: CallRecord[] = [];
-    let corruptLines = 0;
-    for (const line of text.split('\n')) {
-      if (line.length === 0) continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch {
-        corruptLines += 1;
-        continue;
-      }
-      const parsed = callRecordSchema.safeParse(value);
-      if (parsed.success) records.push(parsed.data);
-      else corruptLines += 1;
-    }
-    return { records, corruptLines };
+  read(segment: SpoolSegment): Promise<SpoolReadResult> {
+    return readSpoolSegment(segment.path);
   }
 
   /** Deletes a segment whose calls are all stored. */
@@ -124,4 +108,25 @@ function isProcessAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Reads a spool segment file back into calls; usable from any thread. */
+export async function readSpoolSegment(segmentPath: string): Promise<SpoolReadResult> {
+  const text = await readFile(segmentPath, 'utf8');
+  const records: CallRecord[] = [];
+  let corruptLines = 0;
+  for (const line of text.split('\n')) {
+    if (line.length === 0) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      corruptLines += 1;
+      continue;
+    }
+    const parsed = callRecordSchema.safeParse(value);
+    if (parsed.success) records.push(parsed.data);
+    else corruptLines += 1;
+  }
+  return { records, corruptLines };
 }

@@ -12,6 +12,8 @@ import type { CallRecord } from '../contracts/call-record.ts';
 import { openStore } from '../store/open-store.ts';
 import type { CallRepository, Store } from '../store/store.ts';
 import { createLogWriter } from './log-writer.ts';
+import { createInProcessSegmentStorer } from './segment-storer.ts';
+import { createWorkerSegmentStorer } from './worker-segment-storer.ts';
 
 function sampleCall(index: number, projectId: string): CallRecord {
   return {
@@ -74,7 +76,7 @@ describe('log writer', () => {
 
   it('stores appended calls in batches and empties the spool', async () => {
     const spoolDirectory = path.join(dataDir, 'spool-a');
-    const writer = createLogWriter({ calls: store.calls, spoolDirectory, flushIntervalMs: 10_000, maxBatch: 7 });
+    const writer = createLogWriter({ storer: createInProcessSegmentStorer({ calls: store.calls, maxBatch: 7 }), spoolDirectory, flushIntervalMs: 10_000, maxBatch: 7 });
     await writer.start();
     await writer.flush(); // nothing pending: must not wedge later flushes
     for (let index = 0; index < 30; index += 1) writer.append(sampleCall(index, 'batches'));
@@ -91,7 +93,7 @@ describe('log writer', () => {
   it('loses nothing through a store outage and keeps memory bounded', async () => {
     const calls = withOutage(store.calls);
     const spoolDirectory = path.join(dataDir, 'spool-b');
-    const writer = createLogWriter({ calls, spoolDirectory, flushIntervalMs: 5, maxBatch: 50, maxQueuedCalls: 20 });
+    const writer = createLogWriter({ storer: createInProcessSegmentStorer({ calls, maxBatch: 50 }), spoolDirectory, flushIntervalMs: 5, maxBatch: 50, maxQueuedCalls: 20 });
     await writer.start();
     calls.down = true;
     for (let index = 0; index < 200; index += 1) writer.append(sampleCall(index, 'outage'));
@@ -114,12 +116,12 @@ describe('log writer', () => {
 
   it('replays a spool left behind by a writer that never flushed (a crash) exactly once', async () => {
     const spoolDirectory = path.join(dataDir, 'spool-c');
-    const crashed = createLogWriter({ calls: store.calls, spoolDirectory, flushIntervalMs: 60_000 });
+    const crashed = createLogWriter({ storer: createInProcessSegmentStorer({ calls: store.calls }), spoolDirectory, flushIntervalMs: 60_000 });
     await crashed.start();
     for (let index = 0; index < 40; index += 1) crashed.append(sampleCall(index, 'replay'));
     // Some of them were already stored before the "crash": replay must not duplicate them.
     await store.calls.insertMany([sampleCall(0, 'replay'), sampleCall(1, 'replay')]);
-    const restarted = createLogWriter({ calls: store.calls, spoolDirectory, flushIntervalMs: 60_000 });
+    const restarted = createLogWriter({ storer: createInProcessSegmentStorer({ calls: store.calls }), spoolDirectory, flushIntervalMs: 60_000 });
     await restarted.start();
     assert.equal(await store.calls.count({ projectId: 'replay' }), 40);
     assert.equal(restarted.stats().stored, 40);
@@ -129,15 +131,33 @@ describe('log writer', () => {
   it('runs the prepare hook off the request path, before storing', async () => {
     const spoolDirectory = path.join(dataDir, 'spool-d');
     const writer = createLogWriter({
-      calls: store.calls,
+      storer: createInProcessSegmentStorer({ calls: store.calls, prepare: (record) => ({ ...record, task: `prepared-${record.task}` }) }),
       spoolDirectory,
       flushIntervalMs: 60_000,
-      prepare: (record) => ({ ...record, task: `prepared-${record.task}` }),
     });
     await writer.start();
     writer.append(sampleCall(1, 'prepare'));
     await writer.close();
     const [stored] = await store.calls.list({ projectId: 'prepare', limit: 1 });
     assert.equal(stored?.task, 'prepared-sample');
+  });
+
+  it('stores from a worker thread with its own connection, counting tokens the upstream left out', async () => {
+    const spoolDirectory = path.join(dataDir, 'spool-e');
+    const writer = createLogWriter({ storer: createWorkerSegmentStorer({ store: { dataDir } }), spoolDirectory, flushIntervalMs: 60_000 });
+    await writer.start();
+    for (let index = 0; index < 25; index += 1) {
+      const call = sampleCall(index, 'worker');
+      // As the gateway spools a stream without include_usage: tokens left for the writer to count.
+      writer.append(index === 0 ? { ...call, tokensIn: null, tokensOut: null, costUsd: null } : call);
+    }
+    assert.equal(writer.stats().inMemory, 0, 'the worker reads the spool; nothing is copied in memory');
+    await writer.flush();
+    assert.equal(await store.calls.count({ projectId: 'worker' }), 25);
+    const counted = await store.calls.get('worker-0');
+    assert.ok((counted?.tokensIn ?? 0) > 0);
+    assert.equal(counted?.tokensEstimated, true);
+    await writer.close();
+    assert.deepEqual(readdirSync(spoolDirectory), []);
   });
 });

@@ -6,22 +6,18 @@
  * idempotent on the call id, so a replay after a partial batch never duplicates a call.
  */
 import type { CallRecord } from '../contracts/call-record.ts';
-import type { CallRepository } from '../store/store.ts';
 import type { LogWriter, LogWriterStats } from './call-sink.ts';
 import { CallSpool, type SpoolSegment } from './call-spool.ts';
+import type { SegmentStorer } from './segment-storer.ts';
 
 export interface LogWriterOptions {
-  calls: CallRepository;
+  /** Where segments are stored from: this thread or a worker (see segment-storer.ts). Closed with the writer. */
+  storer: SegmentStorer;
   spoolDirectory: string;
   flushIntervalMs?: number;
   maxBatch?: number;
   /** In-memory cap; beyond it calls are kept only in the spool and re-read from disk when stored. */
   maxQueuedCalls?: number;
-  /**
-   * Runs on each call just before it is stored, off the request path: the place for work too slow for a
-   * request (counting tokens the upstream did not report, pricing, later redaction at ingest).
-   */
-  prepare?: (record: CallRecord) => CallRecord;
   onError?: (error: unknown) => void;
 }
 
@@ -37,7 +33,8 @@ const maxBackoffMs = 5_000;
 export function createLogWriter(options: LogWriterOptions): LogWriter {
   const flushIntervalMs = options.flushIntervalMs ?? 100;
   const maxBatch = options.maxBatch ?? 500;
-  const maxQueuedCalls = options.maxQueuedCalls ?? 20_000;
+  // A storer that reads segments from disk itself gets nothing in memory: no copies, no cloning.
+  const maxQueuedCalls = options.storer.wantsRecordsInMemory ? (options.maxQueuedCalls ?? 20_000) : 0;
   const spool = new CallSpool(options.spoolDirectory);
   const pending: PendingSegment[] = [];
 
@@ -86,18 +83,10 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
   }
 
   async function storeSegment(item: PendingSegment): Promise<void> {
-    let records = item.records;
-    if (records === null) {
-      const read = await spool.read(item.segment);
-      records = read.records;
-    }
-    const prepared = options.prepare ? records.map(options.prepare) : records;
-    for (let start = 0; start < prepared.length; start += maxBatch) {
-      await options.calls.insertMany(prepared.slice(start, start + maxBatch));
-    }
+    const stored = await options.storer.storeSegment(item.segment.path, item.records);
     spool.remove(item.segment);
     if (item.records !== null) inMemory -= item.records.length;
-    stats.stored += records.length;
+    stats.stored += stored;
     stats.pending = Math.max(0, stats.pending - item.count);
   }
 
@@ -176,6 +165,7 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
       } finally {
         closed = true;
         spool.close();
+        await options.storer.close();
       }
     },
     stats() {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import type { LoadedConfig } from '../contracts/config.ts';
 import { createLogWriter } from '../capture/log-writer.ts';
-import { completeCallRecord } from '../capture/build-call-record.ts';
+import { createWorkerSegmentStorer } from '../capture/worker-segment-storer.ts';
 import type { LogWriter } from '../capture/call-sink.ts';
 import { createPricingTable } from '../providers/pricing-table.ts';
 import { createProviderRegistry } from '../providers/provider-registry.ts';
@@ -71,13 +71,18 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         }),
     ),
   );
+  // Logging work (parsing, token counting, SQL) runs in a worker thread: the request path only appends
+  // one line to the spool.
   const logWriter = createLogWriter({
-    calls: store.calls,
+    storer: createWorkerSegmentStorer({
+      store: { dataDir: loaded.dataDir, databaseUrl: loaded.databaseUrl },
+      pricingOverrides: config.pricing,
+      maxBatch: config.logWriter.maxBatch,
+    }),
     spoolDirectory: path.join(loaded.dataDir, 'spool'),
     flushIntervalMs: config.logWriter.flushIntervalMs,
     maxBatch: config.logWriter.maxBatch,
     maxQueuedCalls: config.logWriter.maxQueuedCalls,
-    prepare: (record) => completeCallRecord(record, pricing),
     onError: (error) => console.error(`[understudy] storing calls failed (they stay in the spool and are retried): ${(error as Error).message}`),
   });
   await logWriter.start();

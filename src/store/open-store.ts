@@ -66,7 +66,7 @@ export async function openStore(options: OpenStoreOptions, hooks: OpenStoreTestH
 function openDatabase(options: OpenStoreOptions, hooks: OpenStoreTestHooks): { engine: StoreEngine; db: Kysely<Database> } {
   const { databaseUrl } = options;
   if (databaseUrl === undefined || databaseUrl === '') {
-    return { engine: 'sqlite', db: openSqliteDatabase({ dataDir: options.dataDir, onWorkerStarted: hooks.onSqliteWorkerStarted }) };
+    return { engine: 'sqlite', db: openSqliteDatabase({ dataDir: options.dataDir, thread: options.sqliteThread, onWorkerStarted: hooks.onSqliteWorkerStarted }) };
   }
   if (!postgresUrlPattern.test(databaseUrl)) {
     throw new UnderstudyError('config_invalid', `databaseUrl must start with postgres:// or postgresql://, got ${redactDatabaseUrl(databaseUrl)}`);

@@ -117,4 +117,11 @@ export interface OpenStoreOptions {
   dataDir: string;
   /** `postgres://…` selects PostgreSQL. */
   databaseUrl?: string;
+  /**
+   * SQLite only. `worker` (default): the connection lives in its own worker thread, so synchronous
+   * better-sqlite3 calls never block this thread. `current`: the connection runs in this thread — only for
+   * code that already runs in a worker thread of its own (the log writer's), where a second hop would just
+   * cost CPU.
+   */
+  sqliteThread?: 'worker' | 'current';
 }

@@ -4,7 +4,8 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { Kysely } from 'kysely';
+import { createRequire } from 'node:module';
+import { Kysely, SqliteDialect } from 'kysely';
 import { UnderstudyError } from '../../contracts/errors.ts';
 import type { Database } from '../database.ts';
 import { SqliteWorkerDialect } from './sqlite-worker-dialect.ts';
@@ -13,6 +14,8 @@ export const sqliteFileName = 'understudy.db';
 
 export interface OpenSqliteDatabaseOptions {
   dataDir: string;
+  /** See `OpenStoreOptions.sqliteThread`. */
+  thread?: 'worker' | 'current';
   /** For tests: observe the worker thread (e.g. to simulate a crash). */
   onWorkerStarted?: (worker: Worker) => void;
 }
@@ -32,5 +35,19 @@ export function openSqliteDatabase(options: OpenSqliteDatabaseOptions): Kysely<D
   // Create the file owner-only before SQLite does (it would use the umask); SQLite gives its -wal and -shm
   // files the database file's permissions.
   closeSync(openSync(filename, 'a', 0o600));
+  if (options.thread === 'current') return new Kysely<Database>({ dialect: new SqliteDialect({ database: openInThisThread(filename) }) });
   return new Kysely<Database>({ dialect: new SqliteWorkerDialect({ filename, onWorkerStarted: options.onWorkerStarted }) });
+}
+
+/** better-sqlite3 in the calling thread, with the same pragmas as the worker (sqlite-worker.js). */
+function openInThisThread(filename: string) {
+  let BetterSqlite3: typeof import('better-sqlite3');
+  try {
+    BetterSqlite3 = createRequire(import.meta.url)('better-sqlite3') as typeof import('better-sqlite3');
+  } catch (error) {
+    throw new UnderstudyError('system_dependency_missing', `better-sqlite3 could not be loaded: ${(error as Error).message}`, { cause: error });
+  }
+  const database = new BetterSqlite3(filename, { timeout: 5000 });
+  for (const pragma of ['journal_mode = WAL', 'synchronous = NORMAL', 'busy_timeout = 5000', 'foreign_keys = ON', 'secure_delete = ON']) database.pragma(pragma);
+  return database;
 }
