@@ -92,7 +92,8 @@ export function createChatCompletionsHandler(context: GatewayContext) {
       stream: request.stream === true,
     };
     const upstreamBody = stripUnderstudyMetadata(request) ?? bodyText;
-    const abort = new AbortController();
+    // Only a stream can be abandoned half-way by its client; non-streaming calls skip the allocation.
+    const abort = call.stream ? new AbortController() : undefined;
     let upstreamResponse;
     try {
       upstreamResponse = await context.upstream.send(provider, {
@@ -100,7 +101,7 @@ export function createChatCompletionsHandler(context: GatewayContext) {
         path: '/chat/completions',
         headers: buildUpstreamHeaders(incoming.headers, provider, passClientAuthorization),
         body: upstreamBody,
-        signal: abort.signal,
+        signal: abort?.signal,
       });
     } catch (error) {
       return failBeforeResponse(context, call, asUnderstudyError(error));
@@ -108,7 +109,7 @@ export function createChatCompletionsHandler(context: GatewayContext) {
     const responseHeaders = pickResponseHeaders(upstreamResponse.headers);
     responseHeaders['x-understudy-call-id'] = call.id;
     const isEventStream = String(upstreamResponse.headers['content-type'] ?? '').includes('text/event-stream');
-    if (call.stream && upstreamResponse.status < 300 && isEventStream) {
+    if (abort && upstreamResponse.status < 300 && isEventStream) {
       return proxyChatStream(context, call, upstreamResponse, responseHeaders, abort);
     }
 

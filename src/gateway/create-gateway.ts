@@ -11,6 +11,7 @@ import { createAdminRoutes } from './admin-routes.ts';
 import { createChatCompletionsHandler } from './chat-completions-handler.ts';
 import type { GatewayContext } from './gateway-context.ts';
 import { createIngestHandler } from './ingest-handler.ts';
+import { hasUnreadBody } from './request-body.ts';
 import { createEmbeddingsHandler, createModelsHandler } from './passthrough-handlers.ts';
 
 export interface CreateGatewayOptions {
@@ -29,8 +30,7 @@ export function createGateway(context: GatewayContext, options: CreateGatewayOpt
     if (error.statusCode >= 500 && !error.code.startsWith('upstream_')) reportError(error);
     // An error answered before the request body was read whole (401, 413) leaves unread bytes on the
     // socket: close the connection rather than let the client reuse it in an unknown state.
-    const unread = (c.req.raw.body !== null && !c.req.raw.bodyUsed) || error.code === 'request_too_large';
-    return c.json(toOpenAIErrorBody(error), error.statusCode as 500, unread ? { connection: 'close' } : undefined);
+    return c.json(toOpenAIErrorBody(error), error.statusCode as 500, hasUnreadBody(c.req.raw) ? { connection: 'close' } : undefined);
   });
   app.notFound((c) => {
     const error = new UnderstudyError('route_not_found', `Unknown path: ${c.req.method} ${c.req.path}`);
