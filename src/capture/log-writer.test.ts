@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CallRecord } from '../contracts/call-record.ts';
+import { createTestCallRecord } from '../store/internal/call-record-fixture.ts';
 import { openStore } from '../store/open-store.ts';
 import type { CallRepository, Store } from '../store/store.ts';
 import { createLogWriter } from './log-writer.ts';
@@ -16,34 +17,7 @@ import { createInProcessSegmentStorer } from './segment-storer.ts';
 import { createWorkerSegmentStorer } from './worker-segment-storer.ts';
 
 function sampleCall(index: number, projectId: string): CallRecord {
-  return {
-    version: 1,
-    id: `${projectId}-${index}`,
-    source: 'gateway',
-    projectId,
-    endUserId: null,
-    episodeId: `episode-${index % 5}`,
-    task: 'sample',
-    route: 'llm',
-    status: 'ok',
-    errorClass: null,
-    errorMessage: null,
-    httpStatus: 200,
-    model: 'gpt-4o-mini',
-    responseModel: 'gpt-4o-mini-2024-07-18',
-    provider: 'stand-in',
-    stream: false,
-    startedAt: Date.now(),
-    latencyMs: 5,
-    ttftMs: 5,
-    tokensIn: 10,
-    tokensOut: 3,
-    tokensEstimated: false,
-    costUsd: 0.000003,
-    finishReason: 'stop',
-    request: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: `call ${index}` }] },
-    response: { id: `chatcmpl-${index}`, object: 'chat.completion', created: 1, model: 'gpt-4o-mini', choices: [] },
-  };
+  return createTestCallRecord({ id: `${projectId}-${index}`, projectId, task: 'sample', episodeId: `episode-${index % 5}` });
 }
 
 /** The real repository, with a switch that makes inserts fail like a locked or unreachable database. */

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
+import { createTestCallRecord } from '../store/internal/call-record-fixture.ts';
 import { startTestGateway, type TestGateway } from './testing/start-test-gateway.ts';
 
 describe('gateway with the official openai client', () => {
@@ -195,34 +196,7 @@ describe('gateway with the official openai client', () => {
 
   it('accepts calls from SDK listeners on the ingest endpoint, under the key\'s project', async () => {
     const before = await harness.gateway.store.calls.count({ source: 'sdk' });
-    const record = {
-      version: 1,
-      id: `sdk-${Date.now()}`,
-      source: 'sdk',
-      projectId: 'someone-else',
-      endUserId: null,
-      episodeId: 'sdk-episode',
-      task: null,
-      route: 'llm',
-      status: 'ok',
-      errorClass: null,
-      errorMessage: null,
-      httpStatus: 200,
-      model: 'gpt-4o-mini',
-      responseModel: 'gpt-4o-mini',
-      provider: 'openai',
-      stream: false,
-      startedAt: Date.now(),
-      latencyMs: 12,
-      ttftMs: 12,
-      tokensIn: 3,
-      tokensOut: 4,
-      tokensEstimated: false,
-      costUsd: 0,
-      finishReason: 'stop',
-      request: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] },
-      response: null,
-    };
+    const record = createTestCallRecord({ id: `sdk-${Date.now()}`, source: 'sdk', projectId: 'someone-else', episodeId: 'sdk-episode' });
     const response = await fetch(`${harness.gateway.baseUrl}/understudy/ingest`, {
       method: 'POST',
       headers: { authorization: `Bearer ${harness.apiKey}`, 'content-type': 'application/json' },
