@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -130,5 +130,24 @@ describe('understudy CLI', () => {
     assert.ok(demo.calls.every((call) => call.status === 'ok'));
     assert.ok(demo.calls.some((call) => call.stream));
     assert.deepEqual(new Set(demo.calls.map((call) => call.task)), new Set(['extract-contact', 'pick-tool', 'draft-reply']));
+  });
+
+  it('simulates agents through an embedded gateway, reproducibly, with ground truth kept apart', async () => {
+    const args = (file: string) => ['simulate', '--agents', 'query,support,toolloop', '--episodes', '9', '--seed', 'cli', '--latency-scale', '0', '--error-rate', '0', '--ground-truth', path.join(workDir, file), '--json'];
+    const first = await run(args('truth-1.jsonl'));
+    assert.equal(first.code, 0, first.stderr);
+    const summary = JSON.parse(first.stdout) as { calls: number; failures: number; byAgent: Record<string, { episodes: number }>; teacherCorrectRate: number };
+    assert.deepEqual(Object.keys(summary.byAgent).sort(), ['query', 'support', 'toolloop']);
+    assert.ok(Object.values(summary.byAgent).every((agent) => agent.episodes === 3));
+    assert.equal(summary.failures, 0);
+    assert.equal(summary.teacherCorrectRate, 1);
+    const second = await run(args('truth-2.jsonl'));
+    assert.equal(second.code, 0, second.stderr);
+    const truth = readFileSync(path.join(workDir, 'truth-1.jsonl'), 'utf8');
+    assert.equal(truth, readFileSync(path.join(workDir, 'truth-2.jsonl'), 'utf8'), 'same seed, same workload');
+    assert.equal(truth.trim().split('\n').length, summary.calls);
+    const badAgents = await run(['simulate', '--agents', 'query,wizard']);
+    assert.equal(badAgents.code, 1);
+    assert.equal(badAgents.stderr.trim().split('\n').length, 1);
   });
 });

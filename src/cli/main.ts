@@ -11,6 +11,7 @@ import { createDemoCommand } from './commands/demo-command.ts';
 import { createImportCommand } from './commands/import-command.ts';
 import { createKeysCommand } from './commands/keys-command.ts';
 import { createServeCommand } from './commands/serve-command.ts';
+import { createSimulateCommand } from './commands/simulate-command.ts';
 
 const packageJson = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -20,7 +21,7 @@ export function createProgram(): Command {
     .version(packageJson.version)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const command of [createDemoCommand(), createServeCommand(), createKeysCommand(), createImportCommand(), createCallsCommand(), createAdminTokenCommand()]) {
+  for (const command of [createDemoCommand(), createServeCommand(), createKeysCommand(), createImportCommand(), createCallsCommand(), createSimulateCommand(), createAdminTokenCommand()]) {
     program.addCommand(command);
   }
   for (const command of program.commands) propagateExitOverride(command);

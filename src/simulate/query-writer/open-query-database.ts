@@ -44,11 +44,10 @@ export function cachedQueryDatabase(databaseId: string): Database.Database {
   if (cached !== undefined) return cached;
   const database = openQueryDatabase(databaseId);
   if (cache.size >= cacheLimit) {
-    const [oldestId, oldest] = cache.entries().next().value ?? [];
-    if (oldestId !== undefined && oldest !== undefined) {
-      cache.delete(oldestId);
-      oldest.close();
-    }
+    // Forget the oldest without closing it: a running episode may still hold it across an await (closing
+    // here failed episodes at concurrency 16). better-sqlite3 frees the connection when it is collected.
+    const oldestId = cache.keys().next().value;
+    if (oldestId !== undefined) cache.delete(oldestId);
   }
   cache.set(databaseId, database);
   return database;

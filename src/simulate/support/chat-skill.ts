@@ -5,10 +5,10 @@
 import type { ChatCompletionRequest, ChatMessage } from '../../contracts/chat-completion.ts';
 import type { Random } from '../random.ts';
 import type { GeneratedCall, TaskSkill } from '../simulated-task.ts';
-import { fillTemplate } from './slot-template.ts';
+import { fillTemplate } from '../internal/slot-template.ts';
 import { chatFollowUps, chatQuestions, chatSystemPrompts } from './internal/support-prompts.ts';
 import { contentReply, createGeneratedCall, lastUserText, matchSystemPrompt, supportModel } from './internal/support-request.ts';
-import type { PlantedValue } from './locate-request-pii.ts';
+import type { PlantedValue } from '../internal/locate-request-pii.ts';
 import type { SupportCase } from './support-case.ts';
 
 export const chatTask = 'support/chat';

@@ -4,7 +4,7 @@
  */
 import type { Random } from '../random.ts';
 import type { GeneratedCall, TaskSkill, TeacherReply } from '../simulated-task.ts';
-import { fillTemplate } from './slot-template.ts';
+import { fillTemplate } from '../internal/slot-template.ts';
 import { chooseToolSystemPrompts } from './internal/support-prompts.ts';
 import {
   createGeneratedCall,

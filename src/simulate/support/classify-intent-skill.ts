@@ -4,7 +4,7 @@
  */
 import type { Random } from '../random.ts';
 import type { GeneratedCall, TaskSkill } from '../simulated-task.ts';
-import { fillTemplate } from './slot-template.ts';
+import { fillTemplate } from '../internal/slot-template.ts';
 import { classifySystemPrompts } from './internal/support-prompts.ts';
 import {
   contentReply,

@@ -6,7 +6,7 @@
 import type { ChatCompletionRequest, ChatMessage } from '../../contracts/chat-completion.ts';
 import type { Random } from '../random.ts';
 import type { GeneratedCall, TaskSkill } from '../simulated-task.ts';
-import { fillTemplate } from './slot-template.ts';
+import { fillTemplate } from '../internal/slot-template.ts';
 import { draftReplySystemPrompts } from './internal/support-prompts.ts';
 import {
   contentReply,

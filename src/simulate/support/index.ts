@@ -15,5 +15,5 @@ export { renderCustomerMessage, plantedValuesOf, type RenderedCustomerMessage } 
 export { readCustomerMessage, type CustomerMessageReading } from './read-customer-message.ts';
 export { supportIntents, neighbouringIntent, isSupportIntent, type SupportIntent } from './support-intents.ts';
 export { supportTools, supportToolNames, runSupportTool, toolCallForCase, type SupportToolName } from './support-tools.ts';
-export { locateRequestPii, type PlantedValue } from './locate-request-pii.ts';
-export { fillTemplate, matchTemplates, templatePattern, substituteSlot } from './slot-template.ts';
+export { locateRequestPii, type PlantedValue } from '../internal/locate-request-pii.ts';
+export { fillTemplate, matchTemplates, templatePattern, substituteSlot } from '../internal/slot-template.ts';

@@ -16,7 +16,7 @@ import {
   orderLines,
   signOffs,
 } from './internal/customer-phrasings.ts';
-import { matchTemplates, substituteSlot } from './slot-template.ts';
+import { matchTemplates, substituteSlot } from '../internal/slot-template.ts';
 import { supportIntents, type SupportIntent } from './support-intents.ts';
 
 export interface CustomerMessageReading {

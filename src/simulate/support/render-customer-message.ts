@@ -24,8 +24,8 @@ import {
   threadAcknowledgements,
   threadFollowUps,
 } from './internal/customer-phrasings.ts';
-import { fillTemplate, substituteSlot } from './slot-template.ts';
-import type { PlantedValue } from './locate-request-pii.ts';
+import { fillTemplate, substituteSlot } from '../internal/slot-template.ts';
+import type { PlantedValue } from '../internal/locate-request-pii.ts';
 import type { SupportCase } from './support-case.ts';
 
 export interface RenderedCustomerMessage {

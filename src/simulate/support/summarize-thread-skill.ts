@@ -5,7 +5,7 @@
 import type { ChatCompletionRequest } from '../../contracts/chat-completion.ts';
 import type { Random } from '../random.ts';
 import type { GeneratedCall, TaskSkill } from '../simulated-task.ts';
-import { fillTemplate } from './slot-template.ts';
+import { fillTemplate } from '../internal/slot-template.ts';
 import { summarizeThreadSystemPrompts } from './internal/support-prompts.ts';
 import { contentReply, createGeneratedCall, lastUserText, matchSystemPrompt, supportModel, type SupportThread } from './internal/support-request.ts';
 import { readCustomerMessage } from './read-customer-message.ts';

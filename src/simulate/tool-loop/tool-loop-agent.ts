@@ -6,7 +6,7 @@
  */
 import type { ChatCompletionRequest, ChatMessage } from '../../contracts/chat-completion.ts';
 import type { EpisodeContext, GeneratedCall, SimulatedAgent } from '../simulated-task.ts';
-import { locateRequestPii, type PlantedValue } from '../support/locate-request-pii.ts';
+import { locateRequestPii, type PlantedValue } from '../internal/locate-request-pii.ts';
 import { nextToolLoopStep } from './next-step-policy.ts';
 import { expectedAnswerFor, toolLoopNextStepSkill, toolLoopNextStepTask } from './next-step-skill.ts';
 import { createToolLoopGoal, renderGoal, type ToolLoopGoal } from './tool-loop-goal.ts';

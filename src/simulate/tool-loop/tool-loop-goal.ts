@@ -5,7 +5,7 @@
  */
 import type { Random } from '../random.ts';
 import type { DataSplit } from '../simulated-task.ts';
-import { fillTemplate, matchTemplates } from '../support/slot-template.ts';
+import { fillTemplate, matchTemplates } from '../internal/slot-template.ts';
 import { cardNumber, emailAddress, personName } from '../world/pii-generators.ts';
 import { maybe } from '../world/pii-plan.ts';
 import { valuePools } from '../world/value-pools.ts';

@@ -6,7 +6,7 @@
 import type { ChatCompletionRequest } from '../../contracts/chat-completion.ts';
 import type { Random } from '../random.ts';
 import type { DataSplit } from '../simulated-task.ts';
-import type { PlantedValue } from '../support/locate-request-pii.ts';
+import type { PlantedValue } from '../internal/locate-request-pii.ts';
 import { emailAddress, personName } from '../world/pii-generators.ts';
 import { valuePools } from '../world/value-pools.ts';
 

@@ -5,7 +5,7 @@
  */
 import type { ChatCompletionRequest } from '../../../contracts/chat-completion.ts';
 import type { Random } from '../../random.ts';
-import { fillTemplate } from '../slot-template.ts';
+import { fillTemplate } from '../../internal/slot-template.ts';
 import { extractionSystemPrompts } from './support-prompts.ts';
 import { supportModel, systemPromptIndex, wrapCustomerMessage, type SupportThread } from './support-request.ts';
 

@@ -6,10 +6,10 @@
 import type { ChatCompletionRequest } from '../../../contracts/chat-completion.ts';
 import type { Random } from '../../random.ts';
 import type { ExpectedAnswer, GeneratedCall, TeacherReply } from '../../simulated-task.ts';
-import { locateRequestPii, type PlantedValue } from '../locate-request-pii.ts';
+import { locateRequestPii, type PlantedValue } from '../../internal/locate-request-pii.ts';
 import type { RenderedCustomerMessage } from '../render-customer-message.ts';
 import type { SupportCase } from '../support-case.ts';
-import { fillTemplate, matchTemplates } from '../slot-template.ts';
+import { fillTemplate, matchTemplates } from '../../internal/slot-template.ts';
 import { customerMessageWrappers, promptSlotPatterns } from './support-prompts.ts';
 
 /** The model a support deck of this kind typically calls. */
