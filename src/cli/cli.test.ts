@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -121,15 +121,18 @@ describe('understudy CLI', () => {
     assert.match((await run(['calls', '--config', configPath])).stderr, /not valid JSON/);
   });
 
-  it('runs the capture demo end to end', async () => {
-    const result = await run(['demo', '--once', '--json']);
+  it('runs the capture demo end to end on the embedded defaults', async () => {
+    const result = await run(['demo', '--once', '--json', '--episodes', '12', '--latency-scale', '0']);
     assert.equal(result.code, 0, result.stderr);
-    const demo = JSON.parse(result.stdout) as { sent: number; summary: { calls: number }; calls: Array<{ status: string; task: string; stream: boolean }> };
-    assert.equal(demo.sent, 9);
-    assert.equal(demo.calls.length, 9);
-    assert.ok(demo.calls.every((call) => call.status === 'ok'));
-    assert.ok(demo.calls.some((call) => call.stream));
-    assert.deepEqual(new Set(demo.calls.map((call) => call.task)), new Set(['extract-contact', 'pick-tool', 'draft-reply']));
+    const demo = JSON.parse(result.stdout) as {
+      simulation: { calls: number; failures: number; byAgent: Record<string, { episodes: number; calls: number }> };
+      captured: { calls: number; tokensIn: number; costUsd: number };
+    };
+    assert.deepEqual(Object.keys(demo.simulation.byAgent).sort(), ['query', 'support', 'toolloop']);
+    assert.equal(demo.simulation.failures, 0);
+    assert.equal(demo.captured.calls, demo.simulation.calls, 'every call the agents made is in the store');
+    assert.ok(demo.captured.tokensIn > 0 && demo.captured.costUsd > 0);
+    assert.ok(existsSync(path.join(workDir, '.understudy', 'understudy.db')), 'embedded SQLite under .understudy/');
   });
 
   it('simulates agents through an embedded gateway, reproducibly, with ground truth kept apart', async () => {
