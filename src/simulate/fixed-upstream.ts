@@ -12,7 +12,6 @@
  * await upstream.close();
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   buildChatCompletion,
   buildChatStreamEvents,
@@ -26,6 +25,7 @@ import {
   planTextReply,
   readChatRequest,
 } from './internal/fixed-replies.ts';
+import { listenOnLoopback } from './internal/listen-on-loopback.ts';
 
 /** One request as it reached the stand-in: what the gateway or SDK actually put on the wire. */
 export interface RecordedRequest {
@@ -225,18 +225,7 @@ export async function startFixedUpstream(options: FixedUpstreamOptions = {}): Pr
       else answer(request, response, bodyText);
     });
   });
-  // Longer than undici's 4 s client keep-alive, so the client always closes an idle socket first and a
-  // benchmark never races a server-side close.
-  server.keepAliveTimeout = 30_000;
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenOnLoopback(server, options.port);
 
   return {
     url: `http://127.0.0.1:${port}/v1`,

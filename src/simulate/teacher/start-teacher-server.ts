@@ -14,7 +14,6 @@
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { chatCompletionRequestSchema, type ChatCompletionRequest } from '../../contracts/chat-completion.ts';
 import { formatIssues } from '../../contracts/config.ts';
 import { buildErrorBody, buildModelList, createIdMinter, parseJsonObject } from '../internal/fixed-replies.ts';
@@ -23,6 +22,7 @@ import type { TaskSkill } from '../simulated-task.ts';
 import { answerAsTeacher } from './answer-as-teacher.ts';
 import { buildTeacherCompletion, buildTeacherStreamEvents, truncateCompletion } from './internal/teacher-completion.ts';
 import { defaultSlowChunkDelayMs, drawRandomFault, type RandomFaults, type TeacherFault, type TeacherFaultKind } from './teacher-fault.ts';
+import { listenOnLoopback } from '../internal/listen-on-loopback.ts';
 
 export interface TeacherLatency {
   /** Median time to the answer (first chunk for streams). Default 800 ms, typical of a hosted frontier model. */
@@ -241,17 +241,7 @@ export async function startTeacherServer(options: TeacherServerOptions): Promise
     request.on('data', (piece: Buffer) => pieces.push(piece));
     request.on('end', () => route(request, response, Buffer.concat(pieces).toString('utf8')));
   });
-  // Longer than undici's 4 s client keep-alive, so the client always closes an idle socket first.
-  server.keepAliveTimeout = 30_000;
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenOnLoopback(server, options.port);
 
   return {
     url: `http://127.0.0.1:${port}/v1`,

@@ -6,7 +6,7 @@
  */
 import type { DataSplit } from '../simulated-task.ts';
 import { evalPoolData, trainPoolData } from './value-pool-data.ts';
-import type { CityEntry, PoolData, ProductEntry, StreetEntry } from './value-pool-data.ts';
+import type { CityEntry, PoolData, StreetEntry } from './value-pool-data.ts';
 
 export type { CityEntry, ProductEntry, StreetEntry } from './value-pool-data.ts';
 
