@@ -10,6 +10,7 @@ import { createCallsCommand } from './commands/calls-command.ts';
 import { createDemoCommand } from './commands/demo-command.ts';
 import { createImportCommand } from './commands/import-command.ts';
 import { createKeysCommand } from './commands/keys-command.ts';
+import { createModelsCommand } from './commands/models-command.ts';
 import { createServeCommand } from './commands/serve-command.ts';
 import { createSimulateCommand } from './commands/simulate-command.ts';
 
@@ -21,7 +22,7 @@ export function createProgram(): Command {
     .version(packageJson.version)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const command of [createDemoCommand(), createServeCommand(), createKeysCommand(), createImportCommand(), createCallsCommand(), createSimulateCommand(), createAdminTokenCommand()]) {
+  for (const command of [createDemoCommand(), createServeCommand(), createKeysCommand(), createImportCommand(), createCallsCommand(), createSimulateCommand(), createModelsCommand(), createAdminTokenCommand()]) {
     program.addCommand(command);
   }
   for (const command of program.commands) propagateExitOverride(command);
