@@ -153,4 +153,18 @@ describe('understudy CLI', () => {
     assert.equal(badAgents.code, 1);
     assert.equal(badAgents.stderr.trim().split('\n').length, 1);
   });
+
+  it('pulls model weights from a source into the data directory, with one-line errors', async () => {
+    const local = path.join(workDir, 'tiny.gguf');
+    writeFileSync(local, Buffer.from('GGUF'));
+    const pulled = await run(['models', 'pull', local, '--json']);
+    assert.equal(pulled.code, 0, pulled.stderr);
+    assert.deepEqual(JSON.parse(pulled.stdout), { kind: 'file', path: local });
+    const missing = await run(['models', 'pull', path.join(workDir, 'absent.gguf')]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^understudy: .*absent\.gguf/);
+    assert.equal(missing.stderr.trim().split('\n').length, 1);
+    const unknown = await run(['models', 'pull', 'ftp://example.invalid/model.gguf']);
+    assert.equal(unknown.code, 1);
+  });
 });

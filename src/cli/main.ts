@@ -34,6 +34,12 @@ function propagateExitOverride(command: Command): void {
   for (const child of command.commands) propagateExitOverride(child);
 }
 
+// `understudy calls | head` closes stdout early: that is the reader's choice, not a failure.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(exitCodes.success);
+  throw error;
+});
+
 try {
   await createProgram().parseAsync(process.argv);
 } catch (error) {

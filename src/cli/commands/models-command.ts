@@ -5,6 +5,7 @@
  * otherwise reads as a measurement.
  */
 import { Command, Option } from 'commander';
+import { createModelsPullCommand } from './models-pull-command.ts';
 import { UnderstudyError } from '../../contracts/errors.ts';
 import { formatBytes, formatParameterCount, formatTokenCount, parseByteSize, parseTokenCount } from '../../select/catalog-units.ts';
 import { filterCatalog, type CatalogCandidate, type CatalogConstraints } from '../../select/filter-catalog.ts';
@@ -115,5 +116,6 @@ export function createModelsCommand(): Command {
       }
       process.stdout.write(colour.dim(`${modelsFooter}\n`));
       process.stdout.write(colour.dim(`memory = Q4_K_M file + f16 KV cache at ${formatTokenCount(memoryEstimateContextTokens)} tokens (computed, overhead excluded); ${notRecorded} = not recorded\n`));
-    });
+    })
+    .addCommand(createModelsPullCommand());
 }
