@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { toGrammarSchema, toToolCallGrammarSchema } from './llama-grammar-schema.ts';
+
+describe('toGrammarSchema', () => {
+  test('keeps structure, rewrites anyOf and definitions, drops annotations and unenforceable assertions', () => {
+    const result = toGrammarSchema({
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      title: 'Ticket',
+      type: 'object',
+      properties: {
+        id: { type: 'string', pattern: '^[A-Z]+$', maxLength: 8 },
+        count: { type: 'integer', minimum: 0 },
+        owner: { $ref: '#/definitions/person' },
+        note: { anyOf: [{ type: 'string' }, { type: 'null' }] },
+      },
+      required: ['id', 'count'],
+      additionalProperties: false,
+      definitions: { person: { type: 'object', properties: { name: { type: 'string' } } } },
+    });
+    assert.equal(result.verdict, 'expressible');
+    if (result.verdict !== 'expressible') return;
+    assert.deepEqual(result.schema, {
+      type: 'object',
+      $defs: { person: { type: 'object', properties: { name: { type: 'string' } } } },
+      properties: {
+        id: { type: 'string', maxLength: 8 },
+        count: { type: 'integer' },
+        owner: { $ref: '#/$defs/person' },
+        note: { oneOf: [{ type: 'string' }, { type: 'null' }] },
+      },
+      required: ['id', 'count'],
+      additionalProperties: false,
+    });
+    assert.deepEqual(result.droppedKeywords.sort(), ['minimum', 'pattern']);
+  });
+
+  test('splits a type list that mixes objects and primitives into alternatives', () => {
+    const result = toGrammarSchema({ type: ['object', 'null'], properties: { a: { type: 'number' } } });
+    assert.deepEqual(result, {
+      verdict: 'expressible',
+      schema: { oneOf: [{ type: 'object', properties: { a: { type: 'number' } } }, { type: 'null' }] },
+      droppedKeywords: [],
+    });
+  });
+
+  test('reports what a grammar cannot express, with the place in the schema', () => {
+    assert.deepEqual(toGrammarSchema({ allOf: [{ type: 'string' }] }), { verdict: 'inexpressible', reason: '#: keyword "allOf" cannot be expressed as a grammar' });
+    assert.deepEqual(toGrammarSchema({ type: 'object', properties: { a: { type: 'date' } } }), { verdict: 'inexpressible', reason: '#/properties/a: unsupported type "date"' });
+    assert.equal(toGrammarSchema({ $ref: 'https://example.com/schema.json' }).verdict, 'inexpressible');
+    assert.equal(toGrammarSchema({ enum: [{ a: 1 }] }).verdict, 'inexpressible');
+    assert.equal(toGrammarSchema('string').verdict, 'inexpressible');
+  });
+
+  test('a tool set becomes one alternative per tool, name first', () => {
+    const result = toToolCallGrammarSchema([{ name: 'a', parameters: { type: 'object', properties: { x: { type: 'string' } } } }, { name: 'b' }]);
+    assert.equal(result.verdict, 'expressible');
+    if (result.verdict !== 'expressible') return;
+    const schema = result.schema as unknown as { oneOf: Array<{ properties: Record<string, unknown> }> };
+    assert.deepEqual(schema.oneOf.map((alternative) => Object.keys(alternative.properties)), [['name', 'arguments'], ['name', 'arguments']]);
+    assert.deepEqual(schema.oneOf[1]?.properties.name, { const: 'b' });
+  });
+});
