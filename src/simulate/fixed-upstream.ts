@@ -26,6 +26,7 @@ import {
   readChatRequest,
 } from './internal/fixed-replies.ts';
 import { listenOnLoopback } from './internal/listen-on-loopback.ts';
+import { writeSseEvents } from './internal/write-sse-events.ts';
 
 /** One request as it reached the stand-in: what the gateway or SDK actually put on the wire. */
 export interface RecordedRequest {
@@ -134,36 +135,6 @@ export async function startFixedUpstream(options: FixedUpstreamOptions = {}): Pr
     response.write(bytes.subarray(0, bytes.length >> 1), () => response.socket?.destroy());
   }
 
-  /** One `write` per SSE event; `stopAfter` drops the connection after that many events. */
-  function sendEvents(response: ServerResponse, events: string[], stopAfter: number | null): void {
-    response.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache',
-      'x-request-id': ids.request(),
-    });
-    if (chunkDelayMs <= 0 && stopAfter === null) {
-      for (const event of events) response.write(event);
-      response.end();
-      return;
-    }
-    let position = 0;
-    const writeNext = (): void => {
-      if (response.destroyed) return;
-      if (stopAfter !== null && position >= stopAfter) {
-        response.socket?.destroy();
-        return;
-      }
-      const event = events[position++];
-      if (event === undefined) {
-        response.end();
-        return;
-      }
-      // The next event waits for this one to reach the socket, so a truncation never discards written events.
-      response.write(event, () => setTimeout(writeNext, chunkDelayMs));
-    };
-    writeNext();
-  }
-
   function answerChat(response: ServerResponse, body: Record<string, unknown>, activeFault: UpstreamFault | null): void {
     const request = readChatRequest(body);
     if (typeof request === 'string') return sendJson(response, 400, buildErrorBody(400, request));
@@ -173,7 +144,7 @@ export async function startFixedUpstream(options: FixedUpstreamOptions = {}): Pr
     if (request.stream) {
       const events = buildChatStreamEvents(request, reply, identity, ids.toolCall, includeUsage);
       const stopAfter = truncate ? Math.min(activeFault.afterEvents ?? 3, events.length - 1) : null;
-      return sendEvents(response, events, stopAfter);
+      return writeSseEvents(response, events, { delayMs: chunkDelayMs, stopAfter, requestId: ids.request() });
     }
     const completion = buildChatCompletion(request, reply, identity, ids.toolCall, includeUsage);
     if (truncate) return sendTruncatedJson(response, completion);

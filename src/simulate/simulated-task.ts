@@ -6,6 +6,7 @@
  */
 import type { ChatCompletion, ChatCompletionRequest } from '../contracts/chat-completion.ts';
 import type { Random } from './random.ts';
+import type { PlantedPiiKind } from '../contracts/pii-kind.ts';
 
 export type AgentName = 'query' | 'support' | 'toolloop';
 export const agentNames: readonly AgentName[] = ['query', 'support', 'toolloop'];
@@ -13,17 +14,8 @@ export const agentNames: readonly AgentName[] = ['query', 'support', 'toolloop']
 /** Payload values come from disjoint pools: evaluation never sees a training value. */
 export type DataSplit = 'train' | 'eval';
 
-export type PiiKind =
-  | 'person_name'
-  | 'email'
-  | 'phone'
-  | 'iban'
-  | 'card_number'
-  | 'street_address'
-  | 'api_key'
-  | 'date_of_birth'
-  | 'national_id'
-  | 'ip_address';
+/** What the simulator plants: the shared vocabulary of src/contracts/pii-kind.ts, less the secret kinds it never writes. */
+export type PiiKind = PlantedPiiKind;
 
 /**
  * Where a planted value sits, so a redactor can be scored: `text.slice(start, end) === value`, where text

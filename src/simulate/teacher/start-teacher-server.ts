@@ -23,6 +23,7 @@ import { answerAsTeacher } from './answer-as-teacher.ts';
 import { buildTeacherCompletion, buildTeacherStreamEvents, truncateCompletion } from './internal/teacher-completion.ts';
 import { defaultSlowChunkDelayMs, drawRandomFault, type RandomFaults, type TeacherFault, type TeacherFaultKind } from './teacher-fault.ts';
 import { listenOnLoopback } from '../internal/listen-on-loopback.ts';
+import { writeSseEvents } from '../internal/write-sse-events.ts';
 
 export interface TeacherLatency {
   /** Median time to the answer (first chunk for streams). Default 800 ms, typical of a hosted frontier model. */
@@ -142,31 +143,6 @@ export async function startTeacherServer(options: TeacherServerOptions): Promise
     response.end(text);
   }
 
-  /** One `write` per SSE event; `stopAfter` drops the connection after that many events. */
-  function sendEvents(response: ServerResponse, events: readonly string[], delayMs: number, stopAfter: number | null): void {
-    response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': ids.request() });
-    if (delayMs <= 0 && stopAfter === null) {
-      response.end(events.join(''));
-      return;
-    }
-    let position = 0;
-    const writeNext = (): void => {
-      if (response.destroyed) return;
-      if (stopAfter !== null && position >= stopAfter) {
-        response.socket?.destroy();
-        return;
-      }
-      const event = events[position++];
-      if (event === undefined) {
-        response.end();
-        return;
-      }
-      // The next event waits for this one to reach the socket, so a truncation never discards written events.
-      response.write(event, () => (delayMs > 0 ? setTimeout(writeNext, delayMs) : setImmediate(writeNext)));
-    };
-    writeNext();
-  }
-
   function answerChat(request: IncomingMessage, response: ServerResponse, bodyText: string): void {
     stats.requests += 1;
     const body = parseJsonObject(bodyText);
@@ -215,7 +191,7 @@ export async function startTeacherServer(options: TeacherServerOptions): Promise
       // Cut before the finish chunk, so the client never sees a complete answer.
       const stopAfter = activeFault?.kind === 'truncate' ? Math.max(1, Math.floor((events.length - 3) / 2)) : null;
       if (stopAfter === null) stats.answered += 1;
-      return sendEvents(response, events, slowDelayMs ?? chunkDelayMs, stopAfter);
+      return writeSseEvents(response, events, { delayMs: slowDelayMs ?? chunkDelayMs, stopAfter, requestId: ids.request() });
     }
     stats.answered += 1;
     const body = activeFault?.kind === 'truncate' ? truncateCompletion(completion, request.model) : completion;
