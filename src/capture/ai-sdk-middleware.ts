@@ -25,13 +25,13 @@ import { clean, resolveCallTags, type CallTags } from './resolve-call-tags.ts';
 import {
   appendSafely,
   defaultProjectId,
-  errorClassForStatus,
   errorMessageOf,
   resolvePricing,
   withOptionTags,
   type FailureOutcome,
   type SdkCaptureOptions,
 } from './internal/sdk-capture.ts';
+import { errorClassForStatus } from '../contracts/call-record.ts';
 
 export type UnderstudyMiddlewareOptions = SdkCaptureOptions;
 

@@ -28,7 +28,6 @@ import { buildCallRecord } from './build-call-record.ts';
 import {
   appendSafely,
   defaultProjectId,
-  errorClassForStatus,
   errorMessageOf,
   resolvePricing,
   withOptionTags,
@@ -36,6 +35,7 @@ import {
   type SdkCaptureOptions,
 } from './internal/sdk-capture.ts';
 import { resolveCallTags, type CallTags } from './resolve-call-tags.ts';
+import { errorClassForStatus } from '../contracts/call-record.ts';
 
 export type WithUnderstudyOptions = SdkCaptureOptions;
 

@@ -29,6 +29,13 @@ export const errorClassSchema = z.enum([
 ]);
 export type ErrorClass = z.infer<typeof errorClassSchema>;
 
+/** The error class of a provider's HTTP error status, the same for every capture path. */
+export function errorClassForStatus(status: number): ErrorClass {
+  if (status === 429) return 'upstream_429';
+  if (status === 408) return 'upstream_timeout';
+  return status >= 500 ? 'upstream_5xx' : 'upstream_4xx';
+}
+
 /** How the call was served. Only `llm` exists until routing lands; the column is there so old rows stay valid. */
 export const routeTakenSchema = z.enum(['llm', 'specialist', 'shadow', 'escalated']);
 export type RouteTaken = z.infer<typeof routeTakenSchema>;

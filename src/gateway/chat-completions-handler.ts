@@ -8,7 +8,7 @@
 import type { Context } from 'hono';
 import { randomUUID } from 'node:crypto';
 import { chatCompletionRequestSchema, type ChatCompletion, type ChatCompletionRequest } from '../contracts/chat-completion.ts';
-import type { CallStatus, ErrorClass } from '../contracts/call-record.ts';
+import { errorClassForStatus, type CallStatus, type ErrorClass } from '../contracts/call-record.ts';
 import { UnderstudyError, asUnderstudyError, toOpenAIErrorBody } from '../contracts/errors.ts';
 import { buildCallRecord } from '../capture/build-call-record.ts';
 import { resolveCallTags } from '../capture/resolve-call-tags.ts';
@@ -123,7 +123,7 @@ export function createChatCompletionsHandler(context: GatewayContext) {
     if (status >= 400) {
       logCall(context, call, {
         status: 'error',
-        errorClass: status === 429 ? 'upstream_429' : status >= 500 ? 'upstream_5xx' : 'upstream_4xx',
+        errorClass: errorClassForStatus(status),
         errorMessage: upstreamErrorMessage(text, status),
         httpStatus: status,
         response: null,

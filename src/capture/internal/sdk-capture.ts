@@ -81,12 +81,6 @@ export interface FailureOutcome {
 }
 
 /** Maps an HTTP status the provider answered with to the stored error class. */
-export function errorClassForStatus(status: number): ErrorClass {
-  if (status === 429) return 'upstream_429';
-  if (status === 408) return 'upstream_timeout';
-  return status >= 500 ? 'upstream_5xx' : 'upstream_4xx';
-}
-
 export function errorMessageOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.slice(0, 2000);
