@@ -9,12 +9,14 @@ import type { ModelPrice } from '../contracts/config.ts';
 import { UnderstudyError } from '../contracts/errors.ts';
 import type { OpenStoreOptions } from '../store/store.ts';
 import type { CallStoreWorkerData, CallStoreWorkerReply, CallStoreWorkerRequest } from './internal/call-store-worker-protocol.ts';
-import type { SegmentStorer } from './segment-storer.ts';
+import type { IngestTransformModule, SegmentStorer } from './segment-storer.ts';
 
 export interface WorkerSegmentStorerOptions {
   store: OpenStoreOptions;
   pricingOverrides?: Record<string, ModelPrice>;
   maxBatch?: number;
+  /** Built inside the worker: redaction at ingest (see `IngestTransformModule`). */
+  transform?: IngestTransformModule;
 }
 
 interface Waiting {
@@ -42,6 +44,7 @@ export function createWorkerSegmentStorer(options: WorkerSegmentStorerOptions): 
       store: options.store,
       pricingOverrides: options.pricingOverrides ?? {},
       maxBatch: options.maxBatch ?? 500,
+      ...(options.transform === undefined ? {} : { transform: options.transform }),
     };
     const started = new Worker(bootstrapUrl, { workerData });
     started.unref();

@@ -65,6 +65,17 @@ export const configSchema = z.strictObject({
       maxQueuedCalls: z.number().int().positive().default(20_000),
     })
     .default({ flushIntervalMs: 100, maxBatch: 500, maxQueuedCalls: 20_000 }),
+  curation: z
+    .strictObject({
+      /**
+       * Redact personal data and secrets before calls reach the store (in the log writer's worker, off the
+       * request path). Calls still wait raw in the spool until stored. Off: redaction happens at export.
+       */
+      redactAtIngest: z.boolean().default(false),
+      /** `surrogate`: realistic fakes, consistent per project; `placeholder`: `<PERSON_7>` tokens. Secrets are always placeholders. */
+      mode: z.enum(['surrogate', 'placeholder']).default('surrogate'),
+    })
+    .default({ redactAtIngest: false, mode: 'surrogate' }),
 });
 export type UnderstudyConfig = z.infer<typeof configSchema>;
 
@@ -79,6 +90,8 @@ export const environmentSchema = z.object({
   UNDERSTUDY_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   UNDERSTUDY_HOST: z.string().optional(),
   UNDERSTUDY_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** base64 of 32 bytes: the redaction key (else generated into `<dataDir>/secret.key`). Checked where it is used. */
+  UNDERSTUDY_SECRET_KEY: z.string().optional(),
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: z.string().optional(),
 });

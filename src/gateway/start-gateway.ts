@@ -9,6 +9,8 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { LoadedConfig } from '../contracts/config.ts';
 import { createLogWriter } from '../capture/log-writer.ts';
 import { createWorkerSegmentStorer } from '../capture/worker-segment-storer.ts';
+import { ingestRedactionModule } from '../curate/redact/create-ingest-redaction.ts';
+import { loadOrCreateSecretKey } from '../curate/redact/load-or-create-secret-key.ts';
 import type { LogWriter } from '../capture/call-sink.ts';
 import { createPricingTable } from '../providers/pricing-table.ts';
 import { createProviderRegistry } from '../providers/provider-registry.ts';
@@ -78,6 +80,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       store: { dataDir: loaded.dataDir, databaseUrl: loaded.databaseUrl },
       pricingOverrides: config.pricing,
       maxBatch: config.logWriter.maxBatch,
+      // Redaction at ingest runs in the same worker, before the insert; the key is read once, here.
+      ...(config.curation.redactAtIngest
+        ? { transform: ingestRedactionModule({ mode: config.curation.mode, secretKey: loadOrCreateSecretKey(loaded.dataDir, environment) }) }
+        : {}),
     }),
     spoolDirectory: path.join(loaded.dataDir, 'spool'),
     flushIntervalMs: config.logWriter.flushIntervalMs,

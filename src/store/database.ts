@@ -90,6 +90,24 @@ export interface CallTable {
   created_at: number;
 }
 
+/**
+ * One real↔replacement pair made by a redactor (src/curate/redact). The store never sees a real value in the
+ * clear: `real_ciphertext` is AES-256-GCM made by the pseudonym vault, whose key never reaches the store.
+ */
+export interface PseudonymTable {
+  /** Consistency scope: a project id (redaction at ingest) or a dataset id (at export). */
+  scope: string;
+  /** A `PiiKind`. */
+  kind: string;
+  /** Keyed HMAC of the normalised real value (base64url): finds the pair without decrypting. */
+  digest: string;
+  /** The surrogate or placeholder, as it appears in stored calls and datasets. */
+  surrogate: string;
+  /** base64 of nonce ‖ tag ‖ ciphertext; null for secrets, which are never kept. */
+  real_ciphertext: string | null;
+  created_at: number;
+}
+
 export interface Database {
   projects: ProjectTable;
   api_keys: ApiKeyTable;
@@ -97,4 +115,5 @@ export interface Database {
   models: ModelTable;
   settings: SettingTable;
   calls: CallTable;
+  pseudonyms: PseudonymTable;
 }

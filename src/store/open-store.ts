@@ -13,6 +13,7 @@ import { openSqliteDatabase } from './internal/open-sqlite-database.ts';
 import { migrateToLatest } from './migrate-to-latest.ts';
 import { createProjectRepository } from './project-repository.ts';
 import { createProviderRepository } from './provider-repository.ts';
+import { createPseudonymRepository } from './pseudonym-repository.ts';
 import { createSettingRepository } from './setting-repository.ts';
 import type { OpenStoreOptions, Store, StoreEngine } from './store.ts';
 
@@ -56,6 +57,7 @@ export async function openStore(options: OpenStoreOptions, hooks: OpenStoreTestH
     projects: createProjectRepository(db),
     providers: createProviderRepository(db),
     settings: createSettingRepository(db),
+    pseudonyms: createPseudonymRepository(db),
     close() {
       closed ??= db.destroy();
       return closed;

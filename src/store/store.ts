@@ -100,6 +100,31 @@ export interface SettingRepository {
   set(key: string, value: string): Promise<void>;
 }
 
+/** A stored pseudonym: the row as the vault wrote it; the real value is ciphertext or absent. */
+export interface PseudonymRecord {
+  scope: string;
+  kind: string;
+  digest: string;
+  surrogate: string;
+  /** Opaque to the store: AES-256-GCM output of the pseudonym vault (src/curate/redact), or null for secrets. */
+  realCiphertext: string | null;
+  createdAt: number;
+}
+
+/**
+ * Where redactors' mappings are kept. It stores and returns rows as given and never encrypts, decrypts or
+ * sees a key: the pseudonym vault in curate does that, so the store holds ciphertext only.
+ */
+export interface PseudonymRepository {
+  /** Inserts rows; a row whose (scope, digest) is already stored is skipped. Returns how many were new. */
+  insertMany(records: readonly PseudonymRecord[]): Promise<number>;
+  /** Every row of a scope, oldest first: seeds a redactor so numbering and probing continue across restarts. */
+  listScope(scope: string): Promise<PseudonymRecord[]>;
+  /** Rows whose replacement is `surrogate` (normally one), for an audit's reveal. */
+  findBySurrogate(scope: string, surrogate: string): Promise<PseudonymRecord[]>;
+  findByDigest(scope: string, digest: string): Promise<PseudonymRecord | undefined>;
+}
+
 export interface Store {
   readonly engine: StoreEngine;
   /** For repositories and migrations only; code above the store uses the repositories. */
@@ -109,6 +134,7 @@ export interface Store {
   readonly projects: ProjectRepository;
   readonly providers: ProviderRepository;
   readonly settings: SettingRepository;
+  readonly pseudonyms: PseudonymRepository;
   close(): Promise<void>;
 }
 

@@ -5,9 +5,11 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import { initialMigration } from './0001-initial.ts';
+import { pseudonymsMigration } from './0002-pseudonyms.ts';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001-initial': initialMigration,
+  '0002-pseudonyms': pseudonymsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
