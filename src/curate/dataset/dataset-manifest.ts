@@ -1,0 +1,76 @@
+/**
+ * The manifest written beside a dataset's files: what went in, what was dropped and why, how the splits were
+ * made, and the sha256 of every file. It is the stored contract later steps (train, evaluate, select) read a
+ * dataset through, so it is a zod schema with a `formatVersion`, parsed whenever it is read back.
+ */
+import { z } from 'zod';
+
+export const datasetFileNames = ['train.jsonl', 'validation.jsonl', 'test.jsonl'] as const;
+export type DatasetFileName = (typeof datasetFileNames)[number];
+
+const countSchema = z.number().int().nonnegative();
+const fileEntrySchema = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), lines: countSchema, bytes: countSchema });
+const splitCountsSchema = z.object({ train: countSchema, validation: countSchema, test: countSchema });
+
+export const datasetVersionPattern = /^v-[0-9a-f]{12}$/;
+
+export const datasetManifestSchema = z.object({
+  formatVersion: z.literal(1),
+  kind: z.literal('understudy-dataset'),
+  /** `<task-slug>@<version>`. */
+  name: z.string().min(1),
+  task: z.string().min(1),
+  /** `v-` and 12 hex digits of a hash of the task and the files' hashes: same content, same version. */
+  version: z.string().regex(datasetVersionPattern),
+  /** ISO time of the first build of this version (a rebuild with identical content keeps it). */
+  createdAt: z.string(),
+  /** Every line is one OpenAI chat fine-tuning example: `messages`, optional `tools` and `parallel_tool_calls`. */
+  format: z.literal('openai-chat-jsonl'),
+  source: z.object({ callCount: countSchema, exampleCount: countSchema }),
+  filter: z.object({
+    maxChars: countSchema,
+    /** Calls dropped per reason: the filter's reasons plus `redaction_failed`. */
+    dropped: z.record(z.string(), countSchema),
+  }),
+  redaction: z.object({
+    mode: z.string(),
+    /** The redactor's consistency scope (same surrogate for the same value within it). */
+    scope: z.string(),
+    stringsScanned: countSchema,
+    bytesScanned: countSchema,
+    replacedByKind: z.record(z.string(), countSchema),
+    distinctByKind: z.record(z.string(), countSchema),
+  }),
+  dedup: z.object({
+    method: z.literal('variable-slots+output'),
+    inputCount: countSchema,
+    keptCount: countSchema,
+    removedCount: countSchema,
+    skeletonShare: z.number(),
+    minSkeletonCalls: countSchema,
+    skeletonThreshold: countSchema,
+    skeletonTokenCount: countSchema,
+    minValueLength: countSchema,
+    maxValueCalls: countSchema,
+  }),
+  split: z.object({
+    method: z.literal('episode-hash+value-disjoint-test'),
+    seed: z.string(),
+    shares: z.object({ train: z.number(), validation: z.number(), test: z.number() }),
+    counts: splitCountsSchema,
+    /** Episodes (or calls without an episode) per split. */
+    groupCounts: splitCountsSchema,
+    removedForValueOverlap: z.object({ train: countSchema, validation: countSchema }),
+    heldOutValueCount: countSchema,
+  }),
+  /** What the task's answers must look like; not part of the fine-tuning lines, so recorded here. */
+  outputShape: z.object({
+    /** sha256 of the response formats and tool sets below. */
+    signature: z.string(),
+    responseFormats: z.array(z.object({ value: z.unknown(), count: countSchema })),
+    toolsets: z.array(z.object({ sha256: z.string(), names: z.array(z.string()), count: countSchema })),
+  }),
+  files: z.object({ 'train.jsonl': fileEntrySchema, 'validation.jsonl': fileEntrySchema, 'test.jsonl': fileEntrySchema }),
+});
+
+export type DatasetManifest = z.infer<typeof datasetManifestSchema>;
