@@ -15,6 +15,7 @@ export interface CollectedCall {
   /** The teacher's (correct) completion, used as a few-shot example answer. */
   completion: ChatCompletion;
   split: DataSplit;
+  episodeId: string;
 }
 
 export async function collectSimulatedCalls(options: {
@@ -40,7 +41,7 @@ export async function collectSimulatedCalls(options: {
           let toolCallNumber = 0;
           const completion = buildTeacherCompletion(call.request, answer.reply, { id: `chatcmpl-baseline-${sequence}`, created: 0, model: 'teacher' }, () => `call_${sequence}_${(toolCallNumber += 1)}`);
           const list = byTask.get(call.task) ?? [];
-          list.push({ call, completion, split: options.split });
+          list.push({ call, completion, split: options.split, episodeId });
           byTask.set(call.task, list);
           return completion;
         },

@@ -7,10 +7,12 @@ import { createRequire } from 'node:module';
 import { exitCodes, failAndExit } from './cli-output.ts';
 import { createAdminTokenCommand } from './commands/admin-token-command.ts';
 import { createCallsCommand } from './commands/calls-command.ts';
+import { createDatasetCommand } from './commands/dataset-command.ts';
 import { createDemoCommand } from './commands/demo-command.ts';
 import { createImportCommand } from './commands/import-command.ts';
 import { createKeysCommand } from './commands/keys-command.ts';
 import { createModelsCommand } from './commands/models-command.ts';
+import { createReportCommand } from './commands/report-command.ts';
 import { createServeCommand } from './commands/serve-command.ts';
 import { createSimulateCommand } from './commands/simulate-command.ts';
 
@@ -22,7 +24,7 @@ export function createProgram(): Command {
     .version(packageJson.version)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const command of [createDemoCommand(), createServeCommand(), createKeysCommand(), createImportCommand(), createCallsCommand(), createSimulateCommand(), createModelsCommand(), createAdminTokenCommand()]) {
+  for (const command of [createDemoCommand(), createServeCommand(), createKeysCommand(), createImportCommand(), createCallsCommand(), createReportCommand(), createDatasetCommand(), createSimulateCommand(), createModelsCommand(), createAdminTokenCommand()]) {
     program.addCommand(command);
   }
   for (const command of program.commands) propagateExitOverride(command);

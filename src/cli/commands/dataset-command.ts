@@ -1,0 +1,71 @@
+/**
+ * `understudy dataset build TASK`: one task's calls, filtered, redacted (surrogates by default; secrets always
+ * placeholders), deduplicated and split, written as a versioned fine-tuning dataset with a manifest. TASK is
+ * a declared task name, or a discovered task's id or name as `understudy report` prints it. Pseudonym
+ * mappings go to the store, encrypted.
+ */
+import path from 'node:path';
+import { Command } from 'commander';
+import { UnderstudyError } from '../../contracts/errors.ts';
+import { buildDataset } from '../../curate/dataset/build-dataset.ts';
+import { createRedactor } from '../../curate/redact/create-redactor.ts';
+import { loadOrCreateSecretKey } from '../../curate/redact/load-or-create-secret-key.ts';
+import { createPseudonymVault } from '../../curate/redact/pseudonym-vault.ts';
+import { discoverTasks } from '../../discover/discover-tasks.ts';
+import { printJson } from '../cli-output.ts';
+import { loadCalls } from './load-calls.ts';
+import { addCommonOptions, withConfiguredStore, type GlobalOptions } from './shared-options.ts';
+
+interface BuildOptions extends GlobalOptions {
+  project?: string;
+  out?: string;
+  mode: string;
+  seed: string;
+}
+
+export function createDatasetCommand(): Command {
+  const dataset = new Command('dataset').description('build and inspect per-task datasets');
+  dataset.addCommand(
+    addCommonOptions(new Command('build'))
+      .description('write a redacted, filtered, deduplicated, split dataset for one task')
+      .argument('<task>', 'declared task name, or a discovered task id or name (see `understudy report`)')
+      .option('-p, --project <id>', 'only this project')
+      .option('-o, --out <dir>', 'dataset root (default: <dataDir>/datasets)')
+      .option('--mode <mode>', 'surrogate (default) or placeholder', 'surrogate')
+      .option('--seed <seed>', 'split seed', 'understudy')
+      .addHelpText('after', '\nExamples:\n  understudy dataset build support/extract-contact\n  understudy dataset build t-3f2a9c01de --mode placeholder --json')
+      .action(async (task: string, options: BuildOptions) => {
+        if (options.mode !== 'surrogate' && options.mode !== 'placeholder') throw new UnderstudyError('invalid_request', `Invalid --mode '${options.mode}': use surrogate or placeholder.`);
+        const mode = options.mode;
+        await withConfiguredStore(options, async (store, loaded) => {
+          const calls = await loadCalls(store, { projectId: options.project });
+          const discovery = await discoverTasks(calls);
+          const match = discovery.tasks.find((candidate) => candidate.id === task) ?? discovery.tasks.filter((candidate) => candidate.name === task);
+          const found = Array.isArray(match) ? (match.length === 1 ? match[0] : undefined) : match;
+          if (found === undefined) {
+            const known = discovery.tasks.slice(0, 12).map((candidate) => candidate.source === 'declared' ? candidate.id : `${candidate.id} (${candidate.name})`);
+            const why = Array.isArray(match) && match.length > 1 ? `'${task}' names ${match.length} tasks; use the id` : `No task '${task}'`;
+            throw new UnderstudyError('not_found', `${why}. Known: ${known.join(', ') || 'none (no calls logged)'}.`);
+          }
+          const members = new Set(found.callIds);
+          const secretKey = loadOrCreateSecretKey(loaded.dataDir);
+          const vault = createPseudonymVault({ repository: store.pseudonyms, secretKey });
+          const scope = `dataset:${found.id}`;
+          const redactor = createRedactor({ mode, scope, secretKey, known: await vault.known(scope) });
+          const built = await buildDataset({
+            task: found.id,
+            calls: calls.filter((call) => members.has(call.id)),
+            redactor,
+            outDir: path.resolve(options.out ?? path.join(loaded.dataDir, 'datasets')),
+            seed: options.seed,
+          });
+          await vault.save(scope, redactor.takeNewMappings());
+          if (options.json) return printJson({ dir: built.dir, reused: built.reused, manifest: built.manifest });
+          const manifest = built.manifest as unknown as { counts?: Record<string, unknown> };
+          process.stdout.write(`${built.reused ? 'Unchanged' : 'Built'} ${built.dir}\n`);
+          if (manifest.counts) process.stdout.write(`${JSON.stringify(manifest.counts)}\n`);
+        });
+      }),
+  );
+  return dataset;
+}

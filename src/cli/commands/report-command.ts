@@ -1,0 +1,73 @@
+/**
+ * `understudy report`: discovers the recurring tasks in the logged calls and says which a specialist could
+ * take — a terminal table, plus Markdown and a self-contained HTML page written to disk.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Command } from 'commander';
+import { UnderstudyError } from '../../contracts/errors.ts';
+import { buildReplaceabilityReport } from '../../discover/build-replaceability-report.ts';
+import type { Embedder } from '../../discover/embedder.ts';
+import { createMiniLmEmbedder } from '../../discover/embedders/mini-lm-embedder.ts';
+import { createLexicalEmbedder } from '../../discover/lexical-embedder.ts';
+import { renderReportHtml } from '../../discover/report/render-report-html.ts';
+import { renderReportMarkdown } from '../../discover/report/render-report-markdown.ts';
+import { renderReportTerminal } from '../../discover/report/render-report-terminal.ts';
+import { printJson } from '../cli-output.ts';
+import { loadCalls } from './load-calls.ts';
+import { addCommonOptions, withConfiguredStore, type GlobalOptions } from './shared-options.ts';
+
+interface ReportOptions extends GlobalOptions {
+  project?: string;
+  since?: string;
+  out?: string;
+  embedder: string;
+  ignoreDeclared?: boolean;
+}
+
+export function createReportCommand(): Command {
+  return addCommonOptions(new Command('report'))
+    .description('discover recurring tasks in the logged calls and report what share of calls and spend a specialist could take')
+    .option('-p, --project <id>', 'only this project')
+    .option('--since <date>', 'only calls from this date (ISO 8601)')
+    .option('-o, --out <dir>', 'where report.md and report.html go (default: <dataDir>/reports)')
+    .option('--embedder <name>', 'how free-form prompts are compared: template (default), lexical, minilm', 'template')
+    .option('--ignore-declared', 'discover tasks even where the agent declared them')
+    .addHelpText('after', '\nExamples:\n  understudy report\n  understudy report --since 2026-11-01 --out ./reports\n  understudy report --embedder minilm --json')
+    .action(async (options: ReportOptions) => {
+      const since = options.since === undefined ? undefined : Date.parse(options.since);
+      if (since !== undefined && Number.isNaN(since)) throw new UnderstudyError('invalid_request', `Invalid --since '${options.since}': use a date such as 2026-11-01.`);
+      await withConfiguredStore(options, async (store, loaded) => {
+        const calls = await loadCalls(store, { projectId: options.project, since });
+        if (calls.length === 0) throw new UnderstudyError('not_found', 'No logged calls yet: put the gateway in front of your agent (understudy serve) or run `understudy demo`.');
+        const embedder = await resolveEmbedder(options.embedder, loaded.dataDir);
+        try {
+          const { report } = await buildReplaceabilityReport(calls, { embedder, ignoreDeclared: options.ignoreDeclared });
+          const outDir = path.resolve(options.out ?? path.join(loaded.dataDir, 'reports'));
+          await mkdir(outDir, { recursive: true });
+          const markdownPath = path.join(outDir, 'report.md');
+          const htmlPath = path.join(outDir, 'report.html');
+          await writeFile(markdownPath, renderReportMarkdown(report));
+          await writeFile(htmlPath, renderReportHtml(report));
+          if (options.json) return printJson({ report, files: { markdown: markdownPath, html: htmlPath } });
+          process.stdout.write(renderReportTerminal(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, width: process.stdout.columns }));
+          process.stdout.write(`\nWrote ${markdownPath}\n      ${htmlPath}\n`);
+        } finally {
+          await embedder?.close();
+        }
+      });
+    });
+}
+
+async function resolveEmbedder(name: string, dataDir: string): Promise<Embedder | undefined> {
+  switch (name) {
+    case 'template':
+      return undefined;
+    case 'lexical':
+      return createLexicalEmbedder();
+    case 'minilm':
+      return createMiniLmEmbedder({ dataDir, onProgress: (progress) => process.stderr.write(`minilm: ${progress.message}\n`) });
+    default:
+      throw new UnderstudyError('invalid_request', `Unknown --embedder '${name}': use template, lexical or minilm.`);
+  }
+}

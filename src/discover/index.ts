@@ -1,0 +1,9 @@
+/** Task discovery and the replaceability report. */
+export { discoverTasks, type DiscoverableCall, type DiscoverTasksOptions } from './discover-tasks.ts';
+export { buildReplaceabilityReport, type BuildReportOptions } from './build-replaceability-report.ts';
+export type { Agency, DiscoveredTask, DiscoveryResult, TaskTemplate } from './discovered-task.ts';
+export type { Embedder } from './embedder.ts';
+export { createLexicalEmbedder } from './lexical-embedder.ts';
+export * from './embedders/index.ts';
+export * from './report/index.ts';
+export type * from './replaceability-report.ts';

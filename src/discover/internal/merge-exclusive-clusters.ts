@@ -1,0 +1,108 @@
+/**
+ * Joins clusters that play the same role in the agent's runs. Controller code calls a task at its step of
+ * an episode; when the task's prompt comes in several wordings (prompt versions, paraphrase pools), each
+ * wording may form its own cluster. Two such clusters (a) never meet in one episode, (b) have the same
+ * call-site structure (parameters, tools, response format) and (c) keep the same company: they co-occur
+ * with the same other clusters at the same rates. Two different tasks of one agent fail (a) — they run in
+ * the same episodes — or (b). Merging is greedy, best pair first, re-evaluated after every merge.
+ */
+
+export interface ClusterMember {
+  cluster: number;
+  episode: string;
+  /** Call-site structure key (sorted `p:`/`t:`/`r:` keys joined). */
+  structure: string;
+  /** The call's system prompt: clusters of a single-task agent (no other cluster in their runs) merge only on an identical one. */
+  system: string;
+}
+
+export interface MergeExclusiveOptions {
+  /** Share of the smaller cluster's episodes allowed to contain both. Default 0.05. */
+  maxSharedEpisodes?: number;
+  /** Minimum cosine of the two clusters' episode co-occurrence profiles. Default 0.8. */
+  minProfileSimilarity?: number;
+}
+
+/** Returns a new label per member (labels of merged clusters become the smaller label). */
+export function mergeExclusiveClusters(members: readonly ClusterMember[], options: MergeExclusiveOptions = {}): Int32Array {
+  const maxShared = options.maxSharedEpisodes ?? 0.05;
+  const minSimilarity = options.minProfileSimilarity ?? 0.8;
+  const labels = Int32Array.from(members, (member) => member.cluster);
+  for (;;) {
+    const episodesOf = new Map<number, Set<string>>();
+    const structureOf = new Map<number, Map<string, number>>();
+    const systemOf = new Map<number, Map<string, number>>();
+    const clustersOfEpisode = new Map<string, Set<number>>();
+    members.forEach((member, index) => {
+      const label = labels[index]!;
+      if (label < 0) return;
+      let episodes = episodesOf.get(label);
+      if (episodes === undefined) episodesOf.set(label, (episodes = new Set()));
+      episodes.add(member.episode);
+      let structures = structureOf.get(label);
+      if (structures === undefined) structureOf.set(label, (structures = new Map()));
+      structures.set(member.structure, (structures.get(member.structure) ?? 0) + 1);
+      let systems = systemOf.get(label);
+      if (systems === undefined) systemOf.set(label, (systems = new Map()));
+      systems.set(member.system, (systems.get(member.system) ?? 0) + 1);
+      let clusters = clustersOfEpisode.get(member.episode);
+      if (clusters === undefined) clustersOfEpisode.set(member.episode, (clusters = new Set()));
+      clusters.add(label);
+    });
+    const ids = [...episodesOf.keys()].sort((a, b) => a - b);
+    const dominant = (counts: Map<string, number>) => [...counts].sort((x, y) => y[1] - x[1])[0]![0];
+    const dominantStructure = new Map(ids.map((id) => [id, dominant(structureOf.get(id)!)] as const));
+    const dominantSystem = new Map(ids.map((id) => [id, dominant(systemOf.get(id)!)] as const));
+    const profiles = new Map(
+      ids.map((id) => {
+        const profile = new Map<number, number>();
+        const episodes = episodesOf.get(id)!;
+        for (const episode of episodes) for (const other of clustersOfEpisode.get(episode)!) if (other !== id) profile.set(other, (profile.get(other) ?? 0) + 1 / episodes.size);
+        return [id, profile] as const;
+      }),
+    );
+    let best = minSimilarity;
+    let pair: [number, number] | null = null;
+    for (let x = 0; x < ids.length; x += 1) {
+      for (let y = x + 1; y < ids.length; y += 1) {
+        const a = ids[x]!;
+        const b = ids[y]!;
+        if (dominantStructure.get(a) !== dominantStructure.get(b)) continue;
+        const episodesA = episodesOf.get(a)!;
+        const episodesB = episodesOf.get(b)!;
+        const [small, large] = episodesA.size <= episodesB.size ? [episodesA, episodesB] : [episodesB, episodesA];
+        let shared = 0;
+        for (const episode of small) if (large.has(episode)) shared += 1;
+        if (shared > maxShared * small.size) continue;
+        const profileA = profiles.get(a)!;
+        const profileB = profiles.get(b)!;
+        const alone = profileA.size === 0 && profileB.size === 0;
+        const similarity = alone ? (dominantSystem.get(a) === dominantSystem.get(b) ? 1 : 0) : profileSimilarity(profileA, profileB, a, b);
+        if (similarity > best) {
+          best = similarity;
+          pair = [a, b];
+        }
+      }
+    }
+    if (pair === null) return labels;
+    const [keep, drop] = pair;
+    for (let index = 0; index < labels.length; index += 1) if (labels[index] === drop) labels[index] = keep;
+  }
+}
+
+/**
+ * Cosine over the other clusters. Clusters that meet no other cluster (calls without episodes, single-task
+ * agents) give no evidence here; the caller then asks for an identical system prompt instead.
+ */
+function profileSimilarity(a: Map<number, number>, b: Map<number, number>, idA: number, idB: number): number {
+  let dot = 0;
+  let normA = 0;
+  let normB = 0;
+  for (const [key, value] of a) {
+    if (key === idA || key === idB) continue;
+    normA += value * value;
+    dot += value * (b.get(key) ?? 0);
+  }
+  for (const [key, value] of b) if (key !== idA && key !== idB) normB += value * value;
+  return normA > 0 && normB > 0 ? dot / Math.sqrt(normA * normB) : 0;
+}
