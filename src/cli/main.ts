@@ -12,6 +12,7 @@ import { createDemoCommand } from './commands/demo-command.ts';
 import { createImportCommand } from './commands/import-command.ts';
 import { createKeysCommand } from './commands/keys-command.ts';
 import { createModelsCommand } from './commands/models-command.ts';
+import { createSelectCommand } from './commands/select-command.ts';
 import { createReportCommand } from './commands/report-command.ts';
 import { createServeCommand } from './commands/serve-command.ts';
 import { createSimulateCommand } from './commands/simulate-command.ts';
@@ -24,7 +25,7 @@ export function createProgram(): Command {
     .version(packageJson.version)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const command of [createDemoCommand(), createServeCommand(), createKeysCommand(), createImportCommand(), createCallsCommand(), createReportCommand(), createDatasetCommand(), createSimulateCommand(), createModelsCommand(), createAdminTokenCommand()]) {
+  for (const command of [createDemoCommand(), createServeCommand(), createKeysCommand(), createImportCommand(), createCallsCommand(), createReportCommand(), createDatasetCommand(), createSimulateCommand(), createModelsCommand(), createSelectCommand(), createAdminTokenCommand()]) {
     program.addCommand(command);
   }
   for (const command of program.commands) propagateExitOverride(command);

@@ -11,9 +11,9 @@ import { buildDataset } from '../../curate/dataset/build-dataset.ts';
 import { createRedactor } from '../../curate/redact/create-redactor.ts';
 import { loadOrCreateSecretKey } from '../../curate/redact/load-or-create-secret-key.ts';
 import { createPseudonymVault } from '../../curate/redact/pseudonym-vault.ts';
-import { discoverTasks } from '../../discover/discover-tasks.ts';
 import { printJson } from '../cli-output.ts';
 import { loadCalls } from './load-calls.ts';
+import { resolveTask } from './resolve-task.ts';
 import { addCommonOptions, withConfiguredStore, type GlobalOptions } from './shared-options.ts';
 
 interface BuildOptions extends GlobalOptions {
@@ -39,14 +39,7 @@ export function createDatasetCommand(): Command {
         const mode = options.mode;
         await withConfiguredStore(options, async (store, loaded) => {
           const calls = await loadCalls(store, { projectId: options.project });
-          const discovery = await discoverTasks(calls);
-          const match = discovery.tasks.find((candidate) => candidate.id === task) ?? discovery.tasks.filter((candidate) => candidate.name === task);
-          const found = Array.isArray(match) ? (match.length === 1 ? match[0] : undefined) : match;
-          if (found === undefined) {
-            const known = discovery.tasks.slice(0, 12).map((candidate) => candidate.source === 'declared' ? candidate.id : `${candidate.id} (${candidate.name})`);
-            const why = Array.isArray(match) && match.length > 1 ? `'${task}' names ${match.length} tasks; use the id` : `No task '${task}'`;
-            throw new UnderstudyError('not_found', `${why}. Known: ${known.join(', ') || 'none (no calls logged)'}.`);
-          }
+          const found = await resolveTask(calls, task);
           const members = new Set(found.callIds);
           const secretKey = loadOrCreateSecretKey(loaded.dataDir);
           const vault = createPseudonymVault({ repository: store.pseudonyms, secretKey });

