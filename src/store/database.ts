@@ -108,6 +108,54 @@ export interface PseudonymTable {
   created_at: number;
 }
 
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** A unit of long-running work (train, evaluate, discover); workers claim queued rows (see JobRepository). */
+export interface JobTable {
+  /** `job_` + 16 base62 characters. */
+  id: string;
+  /** e.g. `train`; a worker only claims the kinds it can run. */
+  kind: string;
+  status: JobStatus;
+  /** The job's serialisable spec, validated by its kind's schema above the store. */
+  spec_json: string;
+  /** Latest progress a worker reported (step, loss, eta …). */
+  progress_json: string | null;
+  /** What a succeeded job produced. */
+  result_json: string | null;
+  /** Why a job failed (or was cancelled), one line. */
+  error: string | null;
+  /** The worker holding a running job. */
+  worker_id: string | null;
+  /** Times a worker claimed it; a stale claim (dead worker) is claimed again and the job resumes. */
+  attempts: number;
+  cancel_requested: StoredBoolean;
+  created_at: number;
+  started_at: number | null;
+  /** Last sign of life from the worker; a running job silent for too long is reclaimed. */
+  heartbeat_at: number | null;
+  finished_at: number | null;
+}
+
+/** A small model registered to serve one task: base model + optional LoRA adapter + prompt format. */
+export interface SpecialistTable {
+  id: string;
+  task: string;
+  name: string;
+  status: 'ready' | 'retired';
+  /** Path or URI of the base model (GGUF for the embedded engine). */
+  base_model: string;
+  /** GGUF LoRA adapter applied over the base, or null for a model trained whole (micro specialist). */
+  adapter_path: string | null;
+  /** The adapter in Hugging Face PEFT format (vLLM multi-LoRA), when exported. */
+  adapter_hf_dir: string | null;
+  prompt_format: 'chat-template' | 'task-prompt';
+  dataset_version: string | null;
+  job_id: string | null;
+  metrics_json: string | null;
+  created_at: number;
+}
+
 export interface Database {
   projects: ProjectTable;
   api_keys: ApiKeyTable;
@@ -116,4 +164,6 @@ export interface Database {
   settings: SettingTable;
   calls: CallTable;
   pseudonyms: PseudonymTable;
+  jobs: JobTable;
+  specialists: SpecialistTable;
 }

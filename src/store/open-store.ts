@@ -13,7 +13,9 @@ import { openSqliteDatabase } from './internal/open-sqlite-database.ts';
 import { migrateToLatest } from './migrate-to-latest.ts';
 import { createProjectRepository } from './project-repository.ts';
 import { createProviderRepository } from './provider-repository.ts';
+import { createJobRepository } from './job-repository.ts';
 import { createPseudonymRepository } from './pseudonym-repository.ts';
+import { createSpecialistRepository } from './specialist-repository.ts';
 import { createSettingRepository } from './setting-repository.ts';
 import type { OpenStoreOptions, Store, StoreEngine } from './store.ts';
 
@@ -58,6 +60,8 @@ export async function openStore(options: OpenStoreOptions, hooks: OpenStoreTestH
     providers: createProviderRepository(db),
     settings: createSettingRepository(db),
     pseudonyms: createPseudonymRepository(db),
+    jobs: createJobRepository(db, engine),
+    specialists: createSpecialistRepository(db),
     close() {
       closed ??= db.destroy();
       return closed;

@@ -5,7 +5,9 @@
  */
 import type { Kysely } from 'kysely';
 import type { CallRecord, CallSource, CallStatus } from '../contracts/call-record.ts';
-import type { Database } from './database.ts';
+import type { Database, JobStatus } from './database.ts';
+
+export type { JobStatus };
 
 export type StoreEngine = 'sqlite' | 'postgres';
 
@@ -125,6 +127,75 @@ export interface PseudonymRepository {
   findByDigest(scope: string, digest: string): Promise<PseudonymRecord | undefined>;
 }
 
+export interface JobRecord {
+  id: string;
+  kind: string;
+  status: JobStatus;
+  /** The job's spec as enqueued (JSON); its kind's code validates it. */
+  spec: unknown;
+  progress: unknown;
+  result: unknown;
+  error: string | null;
+  workerId: string | null;
+  attempts: number;
+  cancelRequested: boolean;
+  createdAt: number;
+  startedAt: number | null;
+  heartbeatAt: number | null;
+  finishedAt: number | null;
+}
+
+export type JobOutcome = { status: 'succeeded'; result: unknown } | { status: 'failed'; error: string } | { status: 'cancelled'; error?: string };
+
+/**
+ * The job queue. Any number of workers, on any machines sharing the store, claim jobs: on PostgreSQL with
+ * `SELECT … FOR UPDATE SKIP LOCKED` so two workers never take the same row, on SQLite under its single
+ * writer lock. Every state change is a compare-and-set on (id, status, worker), so a worker that lost its
+ * claim (it was presumed dead and the job went to another) cannot overwrite the new owner's row.
+ */
+export interface JobRepository {
+  enqueue(input: { kind: string; spec: unknown }): Promise<JobRecord>;
+  get(id: string): Promise<JobRecord | undefined>;
+  /** Newest first. */
+  list(filter?: { status?: JobStatus; kind?: string; limit?: number }): Promise<JobRecord[]>;
+  /**
+   * Takes the oldest queued job of one of `kinds`, or else a running one whose heartbeat is older than
+   * `staleAfterMs` (its worker died: the job resumes from its checkpoints), and marks it running for
+   * `workerId`. Undefined when there is nothing to do.
+   */
+  claimNext(input: { workerId: string; kinds: readonly string[]; staleAfterMs: number; now?: number }): Promise<JobRecord | undefined>;
+  /** Records progress and proves life. `owned: false` means the job is no longer this worker's: stop. */
+  heartbeat(id: string, workerId: string, progress: unknown): Promise<{ owned: boolean; cancelRequested: boolean }>;
+  /** Ends a running job owned by `workerId`; false when it no longer owns it. */
+  finish(id: string, workerId: string, outcome: JobOutcome): Promise<boolean>;
+  /** A queued job is cancelled at once; a running one is flagged and its worker stops at its next heartbeat. */
+  requestCancel(id: string): Promise<JobRecord | undefined>;
+}
+
+export interface SpecialistRecord {
+  id: string;
+  task: string;
+  name: string;
+  status: 'ready' | 'retired';
+  baseModel: string;
+  adapterPath: string | null;
+  adapterHfDir: string | null;
+  promptFormat: 'chat-template' | 'task-prompt';
+  datasetVersion: string | null;
+  jobId: string | null;
+  metrics: unknown;
+  createdAt: number;
+}
+
+export interface SpecialistRepository {
+  /** Registers a specialist; an existing id is an error (ids are never reused). */
+  register(record: SpecialistRecord): Promise<void>;
+  get(id: string): Promise<SpecialistRecord | undefined>;
+  /** Newest first; `ready` only unless `includeRetired`. */
+  list(filter?: { task?: string; includeRetired?: boolean }): Promise<SpecialistRecord[]>;
+  setStatus(id: string, status: SpecialistRecord['status']): Promise<boolean>;
+}
+
 export interface Store {
   readonly engine: StoreEngine;
   /** For repositories and migrations only; code above the store uses the repositories. */
@@ -135,6 +206,8 @@ export interface Store {
   readonly providers: ProviderRepository;
   readonly settings: SettingRepository;
   readonly pseudonyms: PseudonymRepository;
+  readonly jobs: JobRepository;
+  readonly specialists: SpecialistRepository;
   close(): Promise<void>;
 }
 
