@@ -36,6 +36,16 @@ export interface EnsurePythonEnvironmentOptions {
   python?: string;
   /** Default true: wheels only, no source builds (no compiler surprises, reproducible). */
   onlyBinary?: boolean;
+  /**
+   * Default false. True makes the venv see the base interpreter's packages (`venv --system-site-packages`),
+   * e.g. Debian's `python3-torch`, which pip cannot install; a venv made the other way is rebuilt.
+   */
+  systemSitePackages?: boolean;
+  /**
+   * Default false. True installs each file with `pip --no-deps`: the file must then list every package,
+   * which keeps pip from replacing a system package (Debian's torch `1.13.0a0` fails `torch>=1.13`).
+   */
+  noDependencies?: boolean;
   onProgress?: (progress: PythonEnvironmentProgress) => void;
   signal?: AbortSignal;
 }
@@ -66,6 +76,8 @@ const stateSchema = z.object({
   createdAt: z.string(),
   /** Requirements file name → SHA-256 of its content when it was installed. */
   installed: z.record(z.string(), z.string()),
+  /** Absent in environments made before the option existed, which never had system site packages. */
+  systemSitePackages: z.boolean().optional(),
 });
 type EnvironmentState = z.infer<typeof stateSchema>;
 
@@ -105,13 +117,15 @@ async function ensureOnce(options: EnsurePythonEnvironmentOptions, directory: st
 
   let state = await readState(directory);
   let source: PythonEnvironment['source'] = 'cache';
+  const systemSitePackages = options.systemSitePackages === true;
+  if (state !== undefined && (state.systemSitePackages ?? false) !== systemSitePackages) state = undefined;
   if (state !== undefined && !(await runsPython(pythonPath, options.signal))) state = undefined;
   if (state === undefined) {
     report('find-python', 'Looking for Python 3.10 or newer');
     const interpreter = await findInterpreter(options.python, options.signal);
     report('create-venv', `Creating a virtual environment with ${interpreter.command} (${interpreter.version}) in ${directory}`);
     await rm(directory, { recursive: true, force: true });
-    await createVenv(interpreter.command, directory, options.signal);
+    await createVenv(interpreter.command, directory, systemSitePackages, options.signal);
     state = {
       kind: 'python-environment',
       formatVersion: 1,
@@ -120,6 +134,7 @@ async function ensureOnce(options: EnsurePythonEnvironmentOptions, directory: st
       pythonVersion: interpreter.version,
       createdAt: new Date().toISOString(),
       installed: {},
+      ...(systemSitePackages ? { systemSitePackages } : {}),
     };
     await writeState(directory, state);
     source = 'created';
@@ -130,6 +145,7 @@ async function ensureOnce(options: EnsurePythonEnvironmentOptions, directory: st
     report('install', `Installing ${requirement.key} into ${options.name}`);
     const args = ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off'];
     if (options.onlyBinary !== false) args.push('--only-binary=:all:');
+    if (options.noDependencies === true) args.push('--no-deps');
     args.push('-r', requirement.filePath);
     const result = await runProcess(pythonPath, args, {
       env: { ...process.env, PYTHONUNBUFFERED: '1', PIP_NO_COLOR: '1' },
@@ -202,8 +218,8 @@ function parseInterpreterProbe(stdout: string): z.infer<typeof probeSchema> | un
   }
 }
 
-async function createVenv(interpreter: string, directory: string, signal: AbortSignal | undefined): Promise<void> {
-  const result = await runProcess(interpreter, ['-m', 'venv', directory], { signal });
+async function createVenv(interpreter: string, directory: string, systemSitePackages: boolean, signal: AbortSignal | undefined): Promise<void> {
+  const result = await runProcess(interpreter, ['-m', 'venv', ...(systemSitePackages ? ['--system-site-packages'] : []), directory], { signal });
   if (result.exitCode === 0) return;
   await rm(directory, { recursive: true, force: true });
   const output = tailLines(`${result.stdout}\n${result.stderr}`);

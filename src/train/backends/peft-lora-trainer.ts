@@ -1,0 +1,258 @@
+/**
+ * Trains a LoRA adapter for a llama-architecture GGUF base (SmolLM2-135M-Instruct by default) with
+ * transformers + PEFT in Understudy's `train` Python environment, and returns it in both forms: Hugging Face
+ * PEFT (`adapter/`) and a GGUF LoRA that node-llama-cpp applies over the same base GGUF (`adapter.gguf`).
+ *
+ * Examples are OpenAI chat fine-tuning lines. They are rendered and tokenised here with the llama.cpp engine's
+ * own prompt renderer, so the worker (python/train_lora.py) only sees token ids and training cannot drift
+ * from serving. The worker checkpoints into `outputDir`; calling again with the same `outputDir` resumes.
+ * Aborting the signal asks the worker to checkpoint and stop, then rejects with the signal's reason.
+ *
+ * Torch comes from Debian (`apt-get install python3-torch libopenblas0-pthread`), see
+ * python/requirements-train.txt for why; the venv is made by `/usr/bin/python3.11` with system site packages.
+ *
+ * @example
+ * const adapter = await trainLoraAdapter({ dataDir: '.understudy', baseModelPath, trainFile: 'train.jsonl', outputDir: 'runs/task-1' });
+ * await engine.complete({ messages, adapter: adapter.ggufAdapterPath });
+ */
+import { access, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { UnderstudyError } from '../../contracts/errors.ts';
+import { getSharedLlama } from '../../providers/engines/internal/llama-instance.ts';
+import {
+  ensurePythonEnvironment,
+  pythonRequirementsFile,
+  pythonScriptPath,
+  runPythonScript,
+  type PythonEnvironment,
+  type PythonEnvironmentProgress,
+} from '../../providers/python/index.ts';
+import { createTrainingExampleRenderer, readTrainingLines, type TokenizedExample } from './internal/render-training-examples.ts';
+import { runTrainingWorker, type WorkerEvent } from './internal/run-training-worker.ts';
+
+export interface LoraHyperparameters {
+  rank: number;
+  alpha: number;
+  dropout: number;
+  /** Hugging Face Llama module names; each must map to a llama.cpp tensor (q/k/v/o, gate/up/down). */
+  targetModules: readonly LoraTargetModule[];
+  learningRate: number;
+  epochs: number;
+  /** Overrides `epochs` when set. */
+  maxSteps?: number;
+  batchSize: number;
+  gradientAccumulationSteps: number;
+  /** Longer examples lose the start of their prompt; the answer is always kept whole. */
+  maxSequenceLength: number;
+  seed: number;
+  warmupSteps: number;
+  weightDecay: number;
+  checkpointEverySteps: number;
+}
+
+export type LoraTargetModule = 'q_proj' | 'k_proj' | 'v_proj' | 'o_proj' | 'gate_proj' | 'up_proj' | 'down_proj';
+
+export const defaultLoraHyperparameters: LoraHyperparameters = {
+  rank: 8,
+  alpha: 16,
+  dropout: 0,
+  targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'],
+  learningRate: 2e-4,
+  epochs: 3,
+  batchSize: 4,
+  gradientAccumulationSteps: 1,
+  maxSequenceLength: 1024,
+  seed: 0,
+  warmupSteps: 0,
+  weightDecay: 0,
+  checkpointEverySteps: 50,
+};
+
+export type LoraTrainingProgress =
+  | { phase: 'environment'; message: string }
+  | { phase: 'render'; examples: number }
+  | { phase: 'started'; device: string; totalSteps: number; resumedFromStep: number }
+  | { phase: 'step'; step: number; totalSteps: number; epoch: number; loss: number; secondsPerStep: number; etaSeconds: number }
+  | { phase: 'checkpoint'; step: number; path: string };
+
+export interface TrainLoraAdapterOptions {
+  /** Understudy's data directory; the `train` venv lives in `<dataDir>/python/train`. */
+  dataDir: string;
+  /** The base GGUF the adapter is trained on and later applied over. */
+  baseModelPath: string;
+  /** OpenAI chat fine-tuning JSONL. */
+  trainFile: string;
+  /** Same format; its loss is reported as `metrics.evalLoss`. */
+  evalFile?: string;
+  /** Checkpoints, tokenised data and the adapters; reuse it to resume. */
+  outputDir: string;
+  hyperparameters?: Partial<LoraHyperparameters>;
+  /** Default `auto`: CUDA when the environment's torch sees a GPU. */
+  device?: 'auto' | 'cpu' | 'cuda';
+  /** Interpreter for the venv; default `$UNDERSTUDY_TRAIN_PYTHON`, else `/usr/bin/python3.11` (Debian's, which sees python3-torch). */
+  python?: string;
+  onProgress?: (progress: LoraTrainingProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface LoraTrainingResult {
+  hfAdapterDir: string;
+  ggufAdapterPath: string;
+  metrics: { trainLoss: number; firstLoss: number; evalLoss: number | null; secondsPerStep: number | null };
+  steps: number;
+}
+
+const environmentName = 'train';
+const configFormatVersion = 1;
+
+/** Builds (once) and checks the `train` Python environment; throws `system_dependency_missing` with the fix. */
+export async function prepareTrainingEnvironment(options: {
+  dataDir: string;
+  python?: string;
+  onProgress?: (progress: PythonEnvironmentProgress) => void;
+  signal?: AbortSignal;
+}): Promise<PythonEnvironment> {
+  const python = options.python ?? (nonEmpty(process.env.UNDERSTUDY_TRAIN_PYTHON) ? process.env.UNDERSTUDY_TRAIN_PYTHON : '/usr/bin/python3.11');
+  const environment = await ensurePythonEnvironment({
+    dataDir: options.dataDir,
+    name: environmentName,
+    requirementsFiles: [pythonRequirementsFile('train')],
+    python,
+    systemSitePackages: true,
+    noDependencies: true,
+    onProgress: options.onProgress,
+    signal: options.signal,
+  });
+  try {
+    await runPythonScript(environment, pythonScriptPath('lora_gguf_model.py'), [], { signal: options.signal });
+  } catch (error) {
+    throw new UnderstudyError(
+      'system_dependency_missing',
+      `The training environment cannot import torch, transformers and peft. Install Debian's CPU torch ` +
+        `(apt-get install python3-torch libopenblas0-pthread) or point UNDERSTUDY_TRAIN_PYTHON at a Python with torch. ` +
+        `${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+  return environment;
+}
+
+export async function trainLoraAdapter(options: TrainLoraAdapterOptions): Promise<LoraTrainingResult> {
+  const hyperparameters = { ...defaultLoraHyperparameters, ...options.hyperparameters };
+  const outputDir = path.resolve(options.outputDir);
+  await mkdir(outputDir, { recursive: true });
+  const environment = await prepareTrainingEnvironment({
+    dataDir: options.dataDir,
+    python: options.python,
+    onProgress: (progress) => options.onProgress?.({ phase: 'environment', message: progress.message }),
+    signal: options.signal,
+  });
+
+  const trainTokensPath = path.join(outputDir, 'train-tokens.jsonl');
+  const evalTokensPath = options.evalFile === undefined ? null : path.join(outputDir, 'eval-tokens.jsonl');
+  const examples = await renderTrainingFiles(options.baseModelPath, [
+    { source: options.trainFile, target: trainTokensPath },
+    ...(options.evalFile === undefined || evalTokensPath === null ? [] : [{ source: options.evalFile, target: evalTokensPath }]),
+  ]);
+  options.onProgress?.({ phase: 'render', examples });
+
+  const configPath = path.join(outputDir, 'job.json');
+  await writeFile(
+    configPath,
+    `${JSON.stringify(
+      {
+        format_version: configFormatVersion,
+        base_model_gguf: path.resolve(options.baseModelPath),
+        train_file: trainTokensPath,
+        eval_file: evalTokensPath,
+        output_dir: outputDir,
+        device: options.device ?? 'auto',
+        lora: { rank: hyperparameters.rank, alpha: hyperparameters.alpha, dropout: hyperparameters.dropout, target_modules: hyperparameters.targetModules },
+        training: {
+          learning_rate: hyperparameters.learningRate,
+          epochs: hyperparameters.epochs,
+          max_steps: hyperparameters.maxSteps ?? null,
+          batch_size: hyperparameters.batchSize,
+          gradient_accumulation_steps: hyperparameters.gradientAccumulationSteps,
+          max_sequence_length: hyperparameters.maxSequenceLength,
+          seed: hyperparameters.seed,
+          warmup_steps: hyperparameters.warmupSteps,
+          weight_decay: hyperparameters.weightDecay,
+          checkpoint_every_steps: hyperparameters.checkpointEverySteps,
+        },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+
+  const outcome = await runTrainingWorker(environment, pythonScriptPath('train_lora.py'), configPath, (event) => reportEvent(event, options.onProgress), options.signal);
+  const done = outcome.events.find((event) => event.event === 'done');
+  if (outcome.exitCode === 0 && done !== undefined) {
+    return {
+      hfAdapterDir: done.artifacts.hf_adapter_dir,
+      ggufAdapterPath: done.artifacts.gguf_adapter_path,
+      metrics: {
+        trainLoss: done.metrics.train_loss,
+        firstLoss: done.metrics.first_loss,
+        evalLoss: done.metrics.eval_loss,
+        secondsPerStep: done.metrics.seconds_per_step,
+      },
+      steps: done.steps,
+    };
+  }
+  if (options.signal?.aborted === true) throw options.signal.reason;
+  const failed = outcome.events.find((event) => event.event === 'failed');
+  throw new UnderstudyError(
+    'internal_error',
+    `LoRA training in ${outputDir} failed (exit ${outcome.exitCode ?? outcome.exitSignal})` +
+      `${failed === undefined ? '' : `: ${failed.message}`}\n${outcome.stderrTail}`,
+  );
+}
+
+async function renderTrainingFiles(baseModelPath: string, files: Array<{ source: string; target: string }>): Promise<number> {
+  for (const { source } of files) {
+    await access(source).catch((error: unknown) => {
+      throw new UnderstudyError('not_found', `Training file ${source} cannot be read.`, { cause: error });
+    });
+  }
+  const llama = await getSharedLlama(false);
+  const model = await llama.loadModel({ modelPath: path.resolve(baseModelPath), gpuLayers: 0 }).catch((error: unknown) => {
+    throw new UnderstudyError('invalid_request', `Base model ${baseModelPath} could not be loaded: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  });
+  try {
+    const renderer = createTrainingExampleRenderer(model);
+    let count = 0;
+    for (const { source, target } of files) {
+      const rows: TokenizedExample[] = [];
+      for await (const line of readTrainingLines(source)) rows.push(renderer.render(line));
+      if (rows.length === 0) throw new UnderstudyError('invalid_request', `Training file ${source} holds no examples.`);
+      await writeFile(target, rows.map((row) => JSON.stringify(row)).join('\n') + '\n');
+      count += rows.length;
+    }
+    return count;
+  } finally {
+    await model.dispose();
+  }
+}
+
+function reportEvent(event: WorkerEvent, onProgress: TrainLoraAdapterOptions['onProgress']): void {
+  if (onProgress === undefined) return;
+  switch (event.event) {
+    case 'started':
+      onProgress({ phase: 'started', device: event.device, totalSteps: event.total_steps, resumedFromStep: event.resumed_from_step });
+      return;
+    case 'progress':
+      onProgress({ phase: 'step', step: event.step, totalSteps: event.total_steps, epoch: event.epoch, loss: event.loss, secondsPerStep: event.seconds_per_step, etaSeconds: event.eta_s });
+      return;
+    case 'checkpoint':
+      onProgress({ phase: 'checkpoint', step: event.step, path: event.path });
+      return;
+    default:
+      return;
+  }
+}
+
+function nonEmpty(value: string | undefined): value is string {
+  return value !== undefined && value.length > 0;
+}
