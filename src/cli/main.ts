@@ -13,6 +13,9 @@ import { createImportCommand } from './commands/import-command.ts';
 import { createKeysCommand } from './commands/keys-command.ts';
 import { createModelsCommand } from './commands/models-command.ts';
 import { createSelectCommand } from './commands/select-command.ts';
+import { createTrainCommand } from './commands/train-command.ts';
+import { createWorkerCommand } from './commands/worker-command.ts';
+import { createJobsCommand } from './commands/jobs-command.ts';
 import { createReportCommand } from './commands/report-command.ts';
 import { createServeCommand } from './commands/serve-command.ts';
 import { createSimulateCommand } from './commands/simulate-command.ts';
@@ -25,7 +28,7 @@ export function createProgram(): Command {
     .version(packageJson.version)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const command of [createDemoCommand(), createServeCommand(), createKeysCommand(), createImportCommand(), createCallsCommand(), createReportCommand(), createDatasetCommand(), createSimulateCommand(), createModelsCommand(), createSelectCommand(), createAdminTokenCommand()]) {
+  for (const command of [createDemoCommand(), createServeCommand(), createKeysCommand(), createImportCommand(), createCallsCommand(), createReportCommand(), createDatasetCommand(), createSimulateCommand(), createModelsCommand(), createSelectCommand(), createTrainCommand(), createWorkerCommand(), createJobsCommand(), createAdminTokenCommand()]) {
     program.addCommand(command);
   }
   for (const command of program.commands) propagateExitOverride(command);

@@ -5,7 +5,6 @@
  * evaluation metrics for the task's output shape, and prints the ranking with the figures behind it. The
  * full result is also written to `<dataDir>/selections/<task>/<dataset version>.json`.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
@@ -23,7 +22,7 @@ import { locateCatalogCandidates, parseCandidateSpec, type EmbeddedEngineSetting
 import { colour, printJson, printTable } from '../cli-output.ts';
 import { loadCalls } from './load-calls.ts';
 import { parseModelsConstraints } from './models-command.ts';
-import { resolveTask } from './resolve-task.ts';
+import { findDatasetDirectory } from './find-dataset-directory.ts';
 import { addCommonOptions, withConfiguredStore, type GlobalOptions } from './shared-options.ts';
 
 interface SelectOptions extends GlobalOptions {
@@ -128,17 +127,6 @@ export function createSelectCommand(): Command {
         process.stdout.write(`\nWrote ${outFile}\n`);
       });
     });
-}
-
-/** `<dataDir>/datasets/<slug>` for the task as named, else for the discovered task the name resolves to. */
-async function findDatasetDirectory(dataDir: string, task: string, loadAllCalls: () => Promise<Parameters<typeof resolveTask>[0]>): Promise<string> {
-  const root = path.join(dataDir, 'datasets');
-  const direct = path.join(root, taskSlug(task));
-  if (existsSync(direct)) return direct;
-  const found = await resolveTask(await loadAllCalls(), task);
-  const resolved = path.join(root, taskSlug(found.id));
-  if (existsSync(resolved)) return resolved;
-  throw new UnderstudyError('not_found', `No dataset for task '${task}' (${found.id}) yet: run \`understudy dataset build ${found.id}\` first.`);
 }
 
 function printSelection(task: string, version: string, examples: number, ranked: readonly RankedRun[], unreachable: readonly UnreachableCandidate[], excluded: number): void {
