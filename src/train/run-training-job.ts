@@ -11,9 +11,8 @@ import path from 'node:path';
 import { UnderstudyError } from '../contracts/errors.ts';
 import { taskSlug } from '../curate/dataset/internal/dataset-paths.ts';
 import { readDataset } from '../curate/dataset/read-dataset.ts';
-import { createLlamaCppEngine } from '../providers/engines/llama-cpp-engine.ts';
-import { createOpenAICompatibleEngine } from '../providers/engines/openai-compatible-engine.ts';
 import { runSelection, type SelectionCandidate, type SelectionScorer } from '../select/run-selection.ts';
+import { specialistCandidate } from '../select/specialist-candidate.ts';
 import type { JobOutcome, JobRecord, Store } from '../store/store.ts';
 import { renderTrainingReportHtml, type TrainingReport } from './render-training-report.ts';
 import type { TrainingArtifacts, TrainingBackend, TrainingBackendName } from './training-backend.ts';
@@ -167,30 +166,11 @@ async function execute(job: JobRecord, options: RunTrainingJobOptions, signal: A
   };
 }
 
-/** The trained result as model selection's candidate: its own adapter (or model, or served name), no extra prompting. */
+/** The trained result as model selection's candidate, served as the router will serve it. */
 function servingCandidate(id: string, name: string, artifacts: TrainingArtifacts, threads: number): SelectionCandidate {
-  const common = { id: `specialist:${id}`, label: name, origin: 'specialist' as const, modes: ['specialist' as const], usdPerHour: null };
-  if (artifacts.served !== undefined) {
-    const served = artifacts.served;
-    const apiKey = served.apiKeyEnv === undefined ? undefined : process.env[served.apiKeyEnv];
-    return { ...common, open: async () => createOpenAICompatibleEngine({ baseUrl: served.baseUrl, model: served.model, ...(apiKey === undefined || apiKey === '' ? {} : { apiKey }) }) };
-  }
-  const modelPath = artifacts.modelPath ?? artifacts.baseModel;
-  return {
-    ...common,
-    ...(artifacts.adapterPath === null ? {} : { adapter: artifacts.adapterPath }),
-    open: async () => {
-      const engine = await createLlamaCppEngine({ modelPath, threads, contextSize: 4096, contextPoolSize: 1 });
-      if (artifacts.adapterPath !== null) {
-        // Load the adapter now, so one that llama.cpp rejects makes the candidate unreachable with llama.cpp's reason.
-        try {
-          await engine.complete({ messages: [{ role: 'user', content: 'ping' }], maxTokens: 1, adapter: artifacts.adapterPath });
-        } catch (error) {
-          await engine.close();
-          throw error;
-        }
-      }
-      return engine;
-    },
-  };
+  const model = artifacts.served !== undefined ? `${artifacts.served.baseUrl}#${artifacts.served.model}` : (artifacts.modelPath ?? artifacts.baseModel);
+  return specialistCandidate(
+    { id, name, model, adapterPath: artifacts.adapterPath, ...(artifacts.served?.apiKeyEnv === undefined ? {} : { apiKeyEnv: artifacts.served.apiKeyEnv }) },
+    { threads, contextSize: 4096, usdPerHour: null },
+  );
 }

@@ -18,6 +18,7 @@ import { filterCatalog } from '../../select/filter-catalog.ts';
 import { loadModelCatalog } from '../../select/model-catalog.ts';
 import { rankCandidates, type RankedRun } from '../../select/rank-candidates.ts';
 import { runSelection, type SelectionCandidate, type SelectionScorer, type UnreachableCandidate } from '../../select/run-selection.ts';
+import { specialistCandidate } from '../../select/specialist-candidate.ts';
 import { locateCatalogCandidates, parseCandidateSpec, type EmbeddedEngineSettings } from '../../select/selection-candidates.ts';
 import { colour, printJson, printTable } from '../cli-output.ts';
 import { loadCalls } from './load-calls.ts';
@@ -52,7 +53,7 @@ function positiveInteger(value: string, flag: string): number {
 
 export function createSelectCommand(): Command {
   return addCommonOptions(new Command('select'))
-    .description("rank candidate small models on a task's validation split (zero-shot, few-shot) by quality, cost and latency")
+    .description("rank candidate small models on a task's validation split (zero-shot, few-shot, and specialists already trained for it) by quality, cost and latency")
     .argument('<task>', 'declared task name, or a discovered task id or name (its dataset must be built: understudy dataset build TASK)')
     .option('--dataset <dir>', 'dataset directory (default: <dataDir>/datasets/<task>)')
     .option('--max-memory <size>', 'only catalog models whose estimated memory fits, e.g. 4GB')
@@ -96,6 +97,9 @@ export function createSelectCommand(): Command {
           }
         }
         candidates.push(...extra);
+        for (const specialist of await store.specialists.list({ task: dataset.manifest.task })) {
+          candidates.push(specialistCandidate({ id: specialist.id, name: specialist.name, model: specialist.baseModel, adapterPath: specialist.adapterPath }, settings));
+        }
         if (candidates.length === 0) throw new UnderstudyError('not_found', 'No candidate can run here: no catalog model within the constraints has weights on this machine (understudy models pull) and no --candidate was given.');
 
         const showProgress = process.stderr.isTTY === true && !options.json;
