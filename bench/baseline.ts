@@ -18,7 +18,8 @@ import { scoreAnswer } from '../src/simulate/driver/score-answer.ts';
 import { resolveSimulatedAgents } from '../src/simulate/driver/simulated-agents.ts';
 import type { GeneratedCall } from '../src/simulate/simulated-task.ts';
 import { collectSimulatedCalls, type CollectedCall } from './internal/collect-simulated-calls.ts';
-import { withFewShotExamples } from './internal/few-shot-messages.ts';
+import type { FineTuneLine } from '../src/curate/dataset/training-example.ts';
+import { withFewShotExamples } from '../src/select/few-shot-prompt.ts';
 
 const callsPerTask = Number(process.env.BENCH_BASELINE_CALLS ?? 4);
 const shots = Number(process.env.BENCH_BASELINE_SHOTS ?? 2);
@@ -63,7 +64,7 @@ function asCompletion(result: EngineResult): ChatCompletion {
 async function runMode(engine: SpecialistEngine, calls: readonly CollectedCall[], examples: readonly CollectedCall[] | null): Promise<ModeResult> {
   const result: ModeResult = { correct: 0, scored: 0, latencies: [] };
   for (const { call } of calls) {
-    const messages = examples ? withFewShotExamples(call.request.messages, examples) : call.request.messages;
+    const messages = examples ? withFewShotExamples(call.request.messages, examples.map(asDatasetLine)) : call.request.messages;
     let completion: ChatCompletion;
     try {
       const answer = await engine.complete(engineRequest(call, messages));
@@ -81,6 +82,13 @@ async function runMode(engine: SpecialistEngine, calls: readonly CollectedCall[]
     if (score.correct) result.correct += 1;
   }
   return result;
+}
+
+/** A collected call as a dataset line: its messages, then the teacher's answer. */
+function asDatasetLine(collected: CollectedCall): FineTuneLine {
+  const message = collected.completion.choices[0]?.message;
+  const answer = { role: 'assistant' as const, content: message?.content ?? null, ...(message?.tool_calls ? { tool_calls: message.tool_calls.map((call) => ({ id: call.id, type: 'function' as const, function: call.function })) } : {}) };
+  return { messages: [...(collected.call.request.messages as FineTuneLine['messages']), answer] };
 }
 
 const median = (values: number[]) => (values.length === 0 ? 0 : [...values].sort((left, right) => left - right)[Math.floor(values.length / 2)]!);
