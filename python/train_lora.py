@@ -22,47 +22,16 @@ import json
 import math
 import os
 import random
-import signal
 import sys
 import time
 import traceback
 
 import torch
+from worker_protocol import CHECKPOINT_FILE, FORMAT_VERSION, STOPPED_EXIT_CODE, StopRequest, emit, pick_device, read_config, save_atomically
 
 from lora_gguf_adapter import export_lora_to_gguf
 from lora_gguf_model import load_llama_from_gguf
 
-FORMAT_VERSION = 1
-STOPPED_EXIT_CODE = 143
-CHECKPOINT_FILE = "checkpoint.pt"
-
-
-def emit(event: str, **fields) -> None:
-    sys.stdout.write(json.dumps({"event": event, **fields}) + "\n")
-    sys.stdout.flush()
-
-
-class StopRequest:
-    """Set by SIGTERM/SIGINT; the loop checkpoints after the step in progress and exits."""
-
-    def __init__(self) -> None:
-        self.requested = False
-        signal.signal(signal.SIGTERM, self._handle)
-        signal.signal(signal.SIGINT, self._handle)
-
-    def _handle(self, signum, frame) -> None:
-        self.requested = True
-
-
-def read_config(path: str) -> dict:
-    with open(path, encoding="utf-8") as file:
-        config = json.load(file)
-    if config.get("format_version") != FORMAT_VERSION:
-        raise ValueError(f"config format_version must be {FORMAT_VERSION}, got {config.get('format_version')!r}")
-    for key in ("base_model_gguf", "train_file", "output_dir", "lora", "training"):
-        if key not in config:
-            raise ValueError(f"config is missing {key!r}")
-    return config
 
 
 def read_examples(path: str, max_length: int) -> tuple[list[tuple[list[int], list[int]]], int]:
@@ -146,17 +115,7 @@ def save_checkpoint(path: str, model, optimizer, scheduler, step: int, losses: l
         "scheduler": scheduler.state_dict(),
         "rng": {"torch": torch.get_rng_state(), "python": random.getstate()},
     }
-    partial = path + ".partial"
-    torch.save(state, partial)
-    os.replace(partial, path)
-
-
-def pick_device(requested: str) -> torch.device:
-    if requested == "cuda" and not torch.cuda.is_available():
-        raise ValueError("device 'cuda' was requested but this torch build sees no CUDA device")
-    if requested == "cuda" or (requested == "auto" and torch.cuda.is_available()):
-        return torch.device("cuda")
-    return torch.device("cpu")
+    save_atomically(state, path)
 
 
 def train(config: dict, stop: StopRequest) -> int:
@@ -295,7 +254,7 @@ def main() -> None:
     args = parser.parse_args()
     stop = StopRequest()
     try:
-        code = train(read_config(args.config), stop)
+        code = train(read_config(args.config, ("base_model_gguf", "train_file", "output_dir", "lora", "training")), stop)
     except Exception as error:  # reported on the protocol, then the exit status says it failed
         traceback.print_exc(file=sys.stderr)
         emit("failed", message=f"{type(error).__name__}: {error}")

@@ -47,6 +47,8 @@ export interface SelectionCandidate {
   modes: SelectionMode[];
   /** LoRA adapter (path or served name) for the `specialist` mode. */
   adapter?: string;
+  /** Reshapes the task's messages into the candidate's own prompt format (e.g. a compact task prompt). */
+  preparePrompt?: (messages: ChatMessage[]) => ChatMessage[];
   /** Bytes of weights to hold in memory, when known (file size, or the catalog's estimate). */
   memoryBytes?: number;
   licence?: string;
@@ -162,7 +164,8 @@ export async function runSelection(options: RunSelectionOptions): Promise<Select
           options.signal?.throwIfAborted();
           const { prompt, answer } = splitDatasetLine(line);
           const tools = line.tools ?? null;
-          const messages = mode === 'few-shot' ? withFewShotExamples(prompt, examples) : prompt;
+          const asked = mode === 'few-shot' ? withFewShotExamples(prompt, examples) : prompt;
+          const messages = candidate.preparePrompt === undefined ? asked : candidate.preparePrompt(asked);
           const reference = toScoredAnswer(answer);
           let result: EngineResult | null = null;
           let failure: string | null = null;

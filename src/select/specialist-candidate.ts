@@ -5,6 +5,7 @@
  */
 import { createLlamaCppEngine } from '../providers/engines/llama-cpp-engine.ts';
 import { createOpenAICompatibleEngine } from '../providers/engines/openai-compatible-engine.ts';
+import { compactTaskPrompt } from '../providers/engines/task-prompt.ts';
 import type { SelectionCandidate } from './run-selection.ts';
 
 export interface ServableSpecialist {
@@ -15,10 +16,18 @@ export interface ServableSpecialist {
   adapterPath: string | null;
   /** Env var with the server's key (served models only). */
   apiKeyEnv?: string;
+  /** `task-prompt`: only the final user message is sent (specialists trained from scratch). Default chat-template. */
+  promptFormat?: 'chat-template' | 'task-prompt';
 }
 
 export function specialistCandidate(specialist: ServableSpecialist, settings: { threads: number; contextSize: number; usdPerHour: number | null }): SelectionCandidate {
-  const common = { id: `specialist:${specialist.id}`, label: specialist.name, origin: 'specialist' as const, modes: ['specialist' as const] };
+  const common = {
+    id: `specialist:${specialist.id}`,
+    label: specialist.name,
+    origin: 'specialist' as const,
+    modes: ['specialist' as const],
+    ...(specialist.promptFormat === 'task-prompt' ? { preparePrompt: compactTaskPrompt } : {}),
+  };
   const served = /^https?:\/\//.test(specialist.model) ? specialist.model : null;
   if (served !== null) {
     const hash = served.lastIndexOf('#');

@@ -109,7 +109,8 @@ async function execute(job: JobRecord, options: RunTrainingJobOptions, signal: A
   const specialistId = `sp_${randomBytes(8).toString('hex')}`;
   const name = spec.name ?? `${taskSlug(spec.task)}-${spec.backend}-${job.id.slice(-6)}`;
   report({ phase: 'verify', message: `serving the specialist on ${Math.min(spec.verifyExamples, dataset.validation.length)} validation examples` });
-  const candidate = servingCandidate(specialistId, name, artifacts, options.threads ?? 1);
+  const promptFormat = artifacts.backend === 'micro' ? 'task-prompt' : 'chat-template';
+  const candidate = servingCandidate(specialistId, name, artifacts, promptFormat, options.threads ?? 1);
   const verification = await runSelection({ dataset, candidates: [candidate], scorer: options.scorer, limit: spec.verifyExamples, shots: 0, signal });
   const unreachable = verification.unreachable[0];
   if (unreachable !== undefined) throw new UnderstudyError('internal_error', `The trained specialist does not load in the runtime: ${unreachable.reason}`);
@@ -148,7 +149,7 @@ async function execute(job: JobRecord, options: RunTrainingJobOptions, signal: A
     baseModel: artifacts.served ? `${artifacts.served.baseUrl}#${artifacts.served.model}` : (artifacts.modelPath ?? artifacts.baseModel),
     adapterPath: artifacts.adapterPath,
     adapterHfDir: artifacts.adapterHfDir,
-    promptFormat: 'chat-template',
+    promptFormat,
     datasetVersion: dataset.manifest.version,
     jobId: job.id,
     metrics: { ...artifacts.metrics, validationAgreement: checked.agreement, validationExamples: checked.examples, validRate: checked.validRate, trainSeconds },
@@ -167,10 +168,10 @@ async function execute(job: JobRecord, options: RunTrainingJobOptions, signal: A
 }
 
 /** The trained result as model selection's candidate, served as the router will serve it. */
-function servingCandidate(id: string, name: string, artifacts: TrainingArtifacts, threads: number): SelectionCandidate {
+function servingCandidate(id: string, name: string, artifacts: TrainingArtifacts, promptFormat: 'chat-template' | 'task-prompt', threads: number): SelectionCandidate {
   const model = artifacts.served !== undefined ? `${artifacts.served.baseUrl}#${artifacts.served.model}` : (artifacts.modelPath ?? artifacts.baseModel);
   return specialistCandidate(
-    { id, name, model, adapterPath: artifacts.adapterPath, ...(artifacts.served?.apiKeyEnv === undefined ? {} : { apiKeyEnv: artifacts.served.apiKeyEnv }) },
+    { id, name, model, adapterPath: artifacts.adapterPath, promptFormat, ...(artifacts.served?.apiKeyEnv === undefined ? {} : { apiKeyEnv: artifacts.served.apiKeyEnv }) },
     { threads, contextSize: 4096, usdPerHour: null },
   );
 }

@@ -64,7 +64,7 @@ function hyperparameters(options: TrainOptions): Record<string, unknown> {
     maxSteps: numberFlag(options.steps, '--steps', true),
     epochs: numberFlag(options.epochs, '--epochs', false),
     learningRate: numberFlag(options.lr, '--lr', false),
-    rank: numberFlag(options.rank, '--rank', true),
+    ...(options.backend === 'micro' ? {} : { rank: numberFlag(options.rank, '--rank', true) }),
     batchSize: numberFlag(options.batchSize, '--batch-size', true),
   };
   return { ...extra, ...Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined)) };
@@ -75,7 +75,7 @@ export function createTrainCommand(): Command {
     .description('train a specialist for a task from its dataset (LoRA on a local base, or a hosted fine-tuning API) and register it once it is proven in the runtime')
     .argument('<task>', 'declared task name, or a discovered task id or name (build its dataset first: understudy dataset build TASK)')
     .option('--dataset <dir>', 'dataset directory (default: <dataDir>/datasets/<task>)')
-    .option('--backend <name>', 'lora (local, CPU or CUDA) or hosted (OpenAI-compatible fine-tuning API)', 'lora')
+    .option('--backend <name>', 'lora (local, CPU or CUDA), micro (a tiny model trained from scratch, no base needed) or hosted (OpenAI-compatible fine-tuning API)', 'lora')
     .option('--base <model>', "base model: 'default' (SmolLM2-135M-Instruct), a GGUF path, pypi:…, hf:…, https://…; for hosted, the provider's model name", 'default')
     .option('--steps <n>', 'training steps (overrides epochs)')
     .option('--epochs <n>', 'passes over the training split')
@@ -94,7 +94,7 @@ export function createTrainCommand(): Command {
       '\nExamples:\n  understudy train support/extract-order\n  understudy train t-3f2a9c01de --steps 120 --lr 1e-3 --rank 16\n  understudy train support/extract-order --queue --json\n  understudy train support/extract-order --backend hosted --base gpt-4.1-nano-2025-04-14 --hosted-url https://api.openai.com/v1',
     )
     .action(async (task: string, options: TrainOptions) => {
-      if (options.backend !== 'lora' && options.backend !== 'hosted') throw new UnderstudyError('invalid_request', `--backend: '${options.backend}' is not one of lora, hosted`, { param: 'backend' });
+      if (options.backend !== 'lora' && options.backend !== 'hosted' && options.backend !== 'micro') throw new UnderstudyError('invalid_request', `--backend: '${options.backend}' is not one of lora, micro, hosted`, { param: 'backend' });
       if (options.device !== 'auto' && options.device !== 'cpu' && options.device !== 'cuda') throw new UnderstudyError('invalid_request', `--device: '${options.device}' is not one of auto, cpu, cuda`, { param: 'device' });
       if (options.backend === 'hosted' && options.hostedUrl === undefined) throw new UnderstudyError('invalid_request', '--backend hosted needs --hosted-url (the fine-tuning API base URL)', { param: 'hosted-url' });
       const verifyExamples = Number(options.verify);

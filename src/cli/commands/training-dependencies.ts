@@ -15,6 +15,7 @@ import type { SelectionScorer } from '../../select/run-selection.ts';
 import type { Store } from '../../store/store.ts';
 import { createHostedFineTuningBackend } from '../../train/backends/hosted-fine-tuning-backend.ts';
 import { createLoraBackend } from '../../train/backends/lora-backend.ts';
+import { createMicroBackend } from '../../train/backends/micro-backend.ts';
 import type { RunTrainingJobOptions } from '../../train/run-training-job.ts';
 import type { TrainingBackendName } from '../../train/training-backend.ts';
 
@@ -34,6 +35,7 @@ export function trainingDependencies(store: Store, dataDir: string, onDownload?:
     workerId: workerId(),
     createBackend: (spec) => {
       if (spec.backend === 'lora') return createLoraBackend();
+      if (spec.backend === 'micro') return createMicroBackend();
       if (spec.backend === 'hosted' && spec.hosted !== undefined) return createHostedFineTuningBackend({ baseUrl: spec.hosted.baseUrl, ...(spec.hosted.apiKeyEnv === undefined ? {} : { apiKeyEnv: spec.hosted.apiKeyEnv }) });
       return undefined;
     },
@@ -46,6 +48,8 @@ export function trainingDependencies(store: Store, dataDir: string, onDownload?:
 
 async function resolveBase(base: string, backend: TrainingBackendName, dataDir: string, onDownload?: (message: string) => void): Promise<string> {
   if (backend === 'hosted') return base;
+  // A micro specialist is trained from scratch: it has no base model.
+  if (backend === 'micro') return base;
   if (base === 'default') return (await ensureDefaultBaseModel({ dataDir, onProgress: (progress) => onDownload?.(`${progress.source}: ${(progress.receivedBytes / 1e6).toFixed(1)} MB`) })).path;
   if (existsSync(base)) return path.resolve(base);
   const resolved = await resolveModelSource(base, { dataDir, onProgress: (progress) => onDownload?.(`${(progress.receivedBytes / 1e6).toFixed(1)} MB`) });
