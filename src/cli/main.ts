@@ -14,6 +14,7 @@ import { createKeysCommand } from './commands/keys-command.ts';
 import { createModelsCommand } from './commands/models-command.ts';
 import { createSelectCommand } from './commands/select-command.ts';
 import { createTrainCommand } from './commands/train-command.ts';
+import { createEvalCommand } from './commands/eval-command.ts';
 import { createWorkerCommand } from './commands/worker-command.ts';
 import { createJobsCommand } from './commands/jobs-command.ts';
 import { createReportCommand } from './commands/report-command.ts';
@@ -28,7 +29,7 @@ export function createProgram(): Command {
     .version(packageJson.version)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const command of [createDemoCommand(), createServeCommand(), createKeysCommand(), createImportCommand(), createCallsCommand(), createReportCommand(), createDatasetCommand(), createSimulateCommand(), createModelsCommand(), createSelectCommand(), createTrainCommand(), createWorkerCommand(), createJobsCommand(), createAdminTokenCommand()]) {
+  for (const command of [createDemoCommand(), createServeCommand(), createKeysCommand(), createImportCommand(), createCallsCommand(), createReportCommand(), createDatasetCommand(), createSimulateCommand(), createModelsCommand(), createSelectCommand(), createTrainCommand(), createEvalCommand(), createWorkerCommand(), createJobsCommand(), createAdminTokenCommand()]) {
     program.addCommand(command);
   }
   for (const command of program.commands) propagateExitOverride(command);

@@ -76,6 +76,17 @@ export const configSchema = z.strictObject({
       mode: z.enum(['surrogate', 'placeholder']).default('surrogate'),
     })
     .default({ redactAtIngest: false, mode: 'surrogate' }),
+  /** What a specialist must show on a task's held-out data before it may be promoted (`understudy eval`). */
+  gates: z
+    .strictObject({
+      /** Share of answers that agree with the teacher's (the task's metric decides what agrees). */
+      minAgreement: z.number().min(0).max(1).default(0.98),
+      /** Share of answers that are structurally valid (parse, match the schema, call an offered tool). */
+      minValidRate: z.number().min(0).max(1).default(1),
+      /** Fewer examples than this cannot prove anything: the gate fails rather than pass on noise. */
+      minExamples: z.number().int().min(1).default(30),
+    })
+    .default({ minAgreement: 0.98, minValidRate: 1, minExamples: 30 }),
 });
 export type UnderstudyConfig = z.infer<typeof configSchema>;
 

@@ -113,6 +113,8 @@ export interface RunSelectionOptions {
   limit?: number;
   /** Worked examples in few-shot mode. Default 3. */
   shots?: number;
+  /** Failures kept per run for the side-by-side view. Default 5. */
+  keptFailures?: number;
   onProgress?: (progress: SelectionProgress) => void;
   signal?: AbortSignal;
 }
@@ -125,7 +127,7 @@ export interface SelectionRuns {
   responseFormat: Record<string, unknown> | null;
 }
 
-const keptFailures = 5;
+const defaultKeptFailures = 5;
 
 /**
  * @example
@@ -178,7 +180,7 @@ export async function runSelection(options: RunSelectionOptions): Promise<Select
           run.examples += 1;
           if (result === null) {
             run.errors += 1;
-            recordFailure(run, prompt, reference, null, `engine error: ${failure ?? 'unknown'}`);
+            recordFailure(options.keptFailures ?? defaultKeptFailures, run, prompt, reference, null, `engine error: ${failure ?? 'unknown'}`);
           } else {
             latencies.push(result.latencyMs);
             generatedTokens += result.tokens.completion;
@@ -188,7 +190,7 @@ export async function runSelection(options: RunSelectionOptions): Promise<Select
             scoreSum += verdict.score;
             if (verdict.valid) valid += 1;
             if (verdict.correct) run.correct += 1;
-            else recordFailure(run, prompt, reference, got, result.finishReason === 'length' ? `cut off at ${maxTokens} tokens; ${verdict.reason ?? ''}` : (verdict.reason ?? 'differs'));
+            else recordFailure(options.keptFailures ?? defaultKeptFailures, run, prompt, reference, got, result.finishReason === 'length' ? `cut off at ${maxTokens} tokens; ${verdict.reason ?? ''}` : (verdict.reason ?? 'differs'));
           }
           options.onProgress?.({ candidateId: candidate.id, mode, done: index + 1, total: validation.length });
         }
@@ -256,7 +258,7 @@ function percentile(sorted: readonly number[], quantile: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(quantile * sorted.length) - 1)] ?? 0;
 }
 
-function recordFailure(run: CandidateRun, prompt: readonly ChatMessage[], reference: ScoredAnswer, got: ScoredAnswer | null, reason: string): void {
+function recordFailure(keptFailures: number, run: CandidateRun, prompt: readonly ChatMessage[], reference: ScoredAnswer, got: ScoredAnswer | null, reason: string): void {
   if (run.failures.length >= keptFailures) return;
   const last = prompt.at(-1) as { content?: unknown } | undefined;
   const input = typeof last?.content === 'string' ? last.content : JSON.stringify(last?.content ?? '');

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { locateSmolLm2, locateStories260k } from '../../providers/engines/internal/llama-test-models.ts';
+import { openStore } from '../../store/open-store.ts';
 
 const binPath = fileURLToPath(new URL('../../../bin/understudy.js', import.meta.url));
 
@@ -27,6 +28,7 @@ const skip = smolLm2.verdict !== 'found' ? smolLm2.reason : stories.verdict !== 
 
 describe('understudy select', { skip }, () => {
   let workDir: string;
+  let taskId: string | undefined;
 
   before(() => {
     workDir = mkdtempSync(path.join(tmpdir(), 'understudy-select-'));
@@ -99,5 +101,34 @@ describe('understudy select', { skip }, () => {
     const badFlag = await run(['select', contact.taskId, '--limit', 'many']);
     assert.equal(badFlag.code, 1);
     assert.match(badFlag.stderr, /--limit: expected a whole number/);
+    taskId = contact.taskId;
+  });
+
+  it('evaluates a registered specialist on the held-out split against the promotion gates', async () => {
+    assert.ok(taskId !== undefined && smolLm2.verdict === 'found');
+    const store = await openStore({ dataDir: path.join(workDir, '.understudy') });
+    try {
+      // SmolLM2 without an adapter, registered as if trained: a real model that will not pass a 98% gate.
+      await store.specialists.register({ id: 'sp_untrained', task: taskId, name: 'smollm2-untrained', status: 'ready', baseModel: smolLm2.modelPath, adapterPath: null, adapterHfDir: null, promptFormat: 'chat-template', datasetVersion: null, jobId: null, metrics: null, createdAt: Date.now() });
+    } finally {
+      await store.close();
+    }
+    const evaluated = await run(['eval', taskId, 'smollm2-untrained', '--limit', '3', '--json']);
+    assert.equal(evaluated.code, 0, evaluated.stderr);
+    const result = JSON.parse(evaluated.stdout) as { split: string; examples: number; metric: string; agreement: { correct: number; rate: number }; validRate: number; gates: Array<{ gate: string; passed: boolean; value: number }>; passed: boolean; file: string };
+    assert.equal(result.split, 'test');
+    assert.equal(result.examples, 3);
+    assert.equal(result.metric, 'json');
+    assert.equal(result.agreement.rate, result.agreement.correct / 3);
+    assert.deepEqual(result.gates.find((gate) => gate.gate === 'minExamples'), { gate: 'minExamples', threshold: 30, value: 3, passed: false });
+    assert.equal(result.passed, false, 'three examples prove nothing');
+    assert.ok(existsSync(result.file));
+    const gated = await run(['eval', taskId, 'sp_untrained', '--limit', '2', '--require-pass']);
+    assert.equal(gated.code, 1);
+    assert.match(gated.stdout, /minExamples +30 +2 +FAIL/);
+    assert.match(gated.stderr, /fails its promotion gates: minExamples 2 < 30/);
+    const unknown = await run(['eval', taskId, 'nobody']);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /No specialist 'nobody' .* Known: sp_untrained \(smollm2-untrained\)/);
   });
 });
