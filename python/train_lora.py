@@ -16,18 +16,15 @@ Outputs: `adapter/` (Hugging Face PEFT format), `adapter.gguf` (llama.cpp LoRA a
 """
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import math
 import os
 import random
-import sys
 import time
-import traceback
 
 import torch
-from worker_protocol import CHECKPOINT_FILE, FORMAT_VERSION, STOPPED_EXIT_CODE, StopRequest, emit, pick_device, read_config, save_atomically
+from worker_protocol import CHECKPOINT_FILE, FORMAT_VERSION, STOPPED_EXIT_CODE, StopRequest, emit, finish, pick_device, run_worker, save_atomically
 
 from lora_gguf_adapter import export_lora_to_gguf
 from lora_gguf_model import load_llama_from_gguf
@@ -242,24 +239,11 @@ def train(config: dict, stop: StopRequest) -> int:
         "seconds_per_step": round((time.monotonic() - loop_started) / max(step - first_step, 1), 3) if step > first_step else None,
     }
     result = {"artifacts": {"hf_adapter_dir": adapter_dir, "gguf_adapter_path": gguf_path, "checkpoint_path": checkpoint_path}, "metrics": metrics, "steps": step}
-    with open(os.path.join(output_dir, "result.json"), "w", encoding="utf-8") as file:
-        json.dump(result, file, indent=2)
-    emit("done", **result)
-    return 0
+    return finish(output_dir, result)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Understudy LoRA training worker")
-    parser.add_argument("--config", required=True, help="job config JSON file")
-    args = parser.parse_args()
-    stop = StopRequest()
-    try:
-        code = train(read_config(args.config, ("base_model_gguf", "train_file", "output_dir", "lora", "training")), stop)
-    except Exception as error:  # reported on the protocol, then the exit status says it failed
-        traceback.print_exc(file=sys.stderr)
-        emit("failed", message=f"{type(error).__name__}: {error}")
-        code = 1
-    sys.exit(code)
+    run_worker("Understudy LoRA training worker", ("base_model_gguf", "train_file", "output_dir", "lora", "training"), train)
 
 
 if __name__ == "__main__":

@@ -20,18 +20,15 @@ prompts, with their token ids and length cap, for the parity check against llama
 """
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import math
 import os
 import random
-import sys
 import time
-import traceback
 
 import torch
-from worker_protocol import CHECKPOINT_FILE, FORMAT_VERSION, STOPPED_EXIT_CODE, StopRequest, emit, pick_device, read_config, save_atomically
+from worker_protocol import CHECKPOINT_FILE, FORMAT_VERSION, STOPPED_EXIT_CODE, StopRequest, emit, finish, pick_device, run_worker, save_atomically
 from torch.nn import functional as F
 
 from micro_gguf import export_micro_to_gguf
@@ -258,24 +255,11 @@ def train(config: dict, stop: StopRequest) -> int:
         "steps": step,
         "model": model_config.to_dict(),
     }
-    with open(os.path.join(output_dir, "result.json"), "w", encoding="utf-8") as file:
-        json.dump(result, file, indent=2)
-    emit("done", **result)
-    return 0
+    return finish(output_dir, result)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Understudy micro-specialist training worker")
-    parser.add_argument("--config", required=True, help="job config JSON file")
-    args = parser.parse_args()
-    stop = StopRequest()
-    try:
-        code = train(read_config(args.config, ("train_file", "output_dir", "model", "training")), stop)
-    except Exception as error:  # reported on the protocol, then the exit status says it failed
-        traceback.print_exc(file=sys.stderr)
-        emit("failed", message=f"{type(error).__name__}: {error}")
-        code = 1
-    sys.exit(code)
+    run_worker("Understudy micro-specialist training worker", ("train_file", "output_dir", "model", "training"), train)
 
 
 if __name__ == "__main__":

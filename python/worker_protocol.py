@@ -57,3 +57,29 @@ def pick_device(requested: str) -> torch.device:
     if requested == "cuda" or (requested == "auto" and torch.cuda.is_available()):
         return torch.device("cuda")
     return torch.device("cpu")
+
+
+def finish(output_dir: str, result: dict) -> int:
+    """Writes result.json (what the TypeScript side reads back) and announces it with the `done` event."""
+    with open(os.path.join(output_dir, "result.json"), "w", encoding="utf-8") as file:
+        json.dump(result, file, indent=2)
+    emit("done", **result)
+    return 0
+
+
+def run_worker(description: str, required: tuple[str, ...], train) -> None:
+    """The workers' entry point: `--config FILE`, a stop request, and any exception reported as a `failed` event."""
+    import argparse
+    import traceback
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--config", required=True, help="job config JSON file")
+    args = parser.parse_args()
+    stop = StopRequest()
+    try:
+        code = train(read_config(args.config, required), stop)
+    except Exception as error:  # reported on the protocol, then the exit status says it failed
+        traceback.print_exc(file=sys.stderr)
+        emit("failed", message=f"{type(error).__name__}: {error}")
+        code = 1
+    sys.exit(code)
