@@ -6,11 +6,11 @@
  * `understudy select` would; a recording wrapper keeps the specialist's answers for the torch comparison.
  */
 import type { LoadedDataset } from '../../src/curate/dataset/read-dataset.ts';
-import { scoreAnswer } from '../../src/evaluate/index.ts';
+import { selectionScorer } from '../../src/evaluate/index.ts';
 import { createLlamaCppEngine } from '../../src/providers/engines/llama-cpp-engine.ts';
 import type { EngineRequest, EngineResult, SpecialistEngine } from '../../src/providers/engines/specialist-engine.ts';
 import { splitDatasetLine } from '../../src/select/few-shot-prompt.ts';
-import { runSelection, type CandidateRun, type SelectionScorer } from '../../src/select/run-selection.ts';
+import { runSelection, type CandidateRun } from '../../src/select/run-selection.ts';
 
 export interface EngineSettings {
   modelPath: string;
@@ -25,12 +25,6 @@ export interface HeldOutEvaluation {
   /** The specialist's served answer per held-out example, in test-split order; null where the engine threw. */
   specialistAnswers: Array<EngineResult | null>;
 }
-
-/** The same scorer `understudy select` wires in: the evaluation module's metric for the task's output shape. */
-const scorer: SelectionScorer = async (reference, candidate, context) => {
-  const score = await scoreAnswer(reference, candidate, { responseFormat: context.responseFormat, tools: context.tools });
-  return { correct: score.correct, score: score.score, valid: score.valid, metric: score.metric, ...(score.reason === undefined ? {} : { reason: score.reason }) };
-};
 
 /** Records every result in call order; runSelection calls one example at a time. */
 function recordingEngine(engine: SpecialistEngine, results: Array<EngineResult | null>): SpecialistEngine {
@@ -66,7 +60,7 @@ export async function evaluateHeldOut(options: {
     dataset: heldOut,
     limit: options.examples,
     shots: options.shots,
-    scorer,
+    scorer: selectionScorer,
     candidates: [
       { id: 'base', label: 'SmolLM2-135M-Instruct Q4_1', origin: 'local-file', modes: ['zero-shot', 'few-shot'], usdPerHour: null, open },
       {

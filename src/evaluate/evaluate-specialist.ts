@@ -8,7 +8,7 @@
  */
 import type { LoadedDataset } from '../curate/dataset/read-dataset.ts';
 import { runSelection, type CandidateRun, type FailureExample, type SelectionCandidate } from '../select/run-selection.ts';
-import { scoreAnswer } from './score-answer.ts';
+import { selectionScorer } from './selection-scorer.ts';
 
 export interface PromotionGates {
   minAgreement: number;
@@ -67,10 +67,7 @@ export async function evaluateSpecialist(options: EvaluateSpecialistOptions): Pr
     limit,
     shots: 0,
     keptFailures: options.failuresKept ?? 20,
-    scorer: async (reference, candidate, context) => {
-      const score = await scoreAnswer(reference, candidate, { responseFormat: context.responseFormat, tools: context.tools });
-      return { correct: score.correct, score: score.score, valid: score.valid, metric: score.metric, ...(score.reason === undefined ? {} : { reason: score.reason }) };
-    },
+    scorer: selectionScorer,
     ...(options.onProgress === undefined ? {} : { onProgress: (progress) => options.onProgress?.(progress.done, progress.total) }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });

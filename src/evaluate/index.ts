@@ -21,3 +21,4 @@ export { chrF } from './chrf.ts';
 export { rougeL } from './rouge-l.ts';
 export { judgePairwise, parseVerdict, type JudgeMessage, type JudgePairwiseInput, type JudgePairwiseResult, type JudgeVerdict } from './judge-pairwise.ts';
 export { evaluateSpecialist, type EvaluateSpecialistOptions, type GateResult, type PromotionGates, type SpecialistEvaluation } from './evaluate-specialist.ts';
+export { selectionScorer } from './selection-scorer.ts';

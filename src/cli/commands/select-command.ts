@@ -12,12 +12,12 @@ import { UnderstudyError } from '../../contracts/errors.ts';
 import { taskSlug } from '../../curate/dataset/internal/dataset-paths.ts';
 import { readDataset } from '../../curate/dataset/read-dataset.ts';
 import { defaultSlmServing } from '../../discover/report/default-cost-model.ts';
-import { scoreAnswer } from '../../evaluate/index.ts';
+import { selectionScorer } from '../../evaluate/index.ts';
 import { formatBytes } from '../../select/catalog-units.ts';
 import { filterCatalog } from '../../select/filter-catalog.ts';
 import { loadModelCatalog } from '../../select/model-catalog.ts';
 import { rankCandidates, type RankedRun } from '../../select/rank-candidates.ts';
-import { runSelection, type SelectionCandidate, type SelectionScorer, type UnreachableCandidate } from '../../select/run-selection.ts';
+import { runSelection, type SelectionCandidate, type UnreachableCandidate } from '../../select/run-selection.ts';
 import { specialistCandidate } from '../../select/specialist-candidate.ts';
 import { locateCatalogCandidates, parseCandidateSpec, type EmbeddedEngineSettings } from '../../select/selection-candidates.ts';
 import { colour, printJson, printTable } from '../cli-output.ts';
@@ -39,11 +39,6 @@ interface SelectOptions extends GlobalOptions {
   threads: string;
   contextSize: string;
 }
-
-const scorer: SelectionScorer = async (reference, candidate, context) => {
-  const score = await scoreAnswer(reference, candidate, { responseFormat: context.responseFormat, tools: context.tools });
-  return { correct: score.correct, score: score.score, valid: score.valid, metric: score.metric, ...(score.reason === undefined ? {} : { reason: score.reason }) };
-};
 
 function positiveInteger(value: string, flag: string): number {
   const parsed = Number(value);
@@ -106,7 +101,7 @@ export function createSelectCommand(): Command {
         const result = await runSelection({
           dataset,
           candidates,
-          scorer,
+          scorer: selectionScorer,
           limit,
           shots,
           onProgress: (progress) => {

@@ -8,21 +8,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { UnderstudyError } from '../../contracts/errors.ts';
 import { defaultSlmServing } from '../../discover/report/default-cost-model.ts';
-import { scoreAnswer } from '../../evaluate/index.ts';
+import { selectionScorer } from '../../evaluate/index.ts';
 import { ensureDefaultBaseModel } from '../../providers/models/default-base-model.ts';
 import { resolveModelSource } from '../../providers/models/resolve-model-source.ts';
-import type { SelectionScorer } from '../../select/run-selection.ts';
 import type { Store } from '../../store/store.ts';
 import { createHostedFineTuningBackend } from '../../train/backends/hosted-fine-tuning-backend.ts';
 import { createLoraBackend } from '../../train/backends/lora-backend.ts';
 import { createMicroBackend } from '../../train/backends/micro-backend.ts';
 import type { RunTrainingJobOptions } from '../../train/run-training-job.ts';
 import type { TrainingBackendName } from '../../train/training-backend.ts';
-
-export const evaluationScorer: SelectionScorer = async (reference, candidate, context) => {
-  const score = await scoreAnswer(reference, candidate, { responseFormat: context.responseFormat, tools: context.tools });
-  return { correct: score.correct, score: score.score, valid: score.valid, metric: score.metric, ...(score.reason === undefined ? {} : { reason: score.reason }) };
-};
 
 export function workerId(): string {
   return `${os.hostname()}:${process.pid}`;
@@ -40,7 +34,7 @@ export function trainingDependencies(store: Store, dataDir: string, onDownload?:
       return undefined;
     },
     resolveBase: (base, backend) => resolveBase(base, backend, dataDir, onDownload),
-    scorer: evaluationScorer,
+    scorer: selectionScorer,
     usdPerHour: defaultSlmServing.vmUsdPerHour,
     costBasis: `${defaultSlmServing.vmName} at $${defaultSlmServing.vmUsdPerHour}/h`,
   };
