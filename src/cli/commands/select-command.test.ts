@@ -5,22 +5,14 @@
  * answer its validation split zero-shot and few-shot. The control must rank last.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { locateSmolLm2, locateStories260k } from '../../providers/engines/internal/llama-test-models.ts';
 import { openStore } from '../../store/open-store.ts';
+import { prepareContactExtractionTask, runCli } from '../internal/cli-test-process.ts';
 
-const binPath = fileURLToPath(new URL('../../../bin/understudy.js', import.meta.url));
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 const smolLm2 = await locateSmolLm2();
 const stories = await locateStories260k();
@@ -35,16 +27,8 @@ describe('understudy select', { skip }, () => {
   });
   after(() => rmSync(workDir, { recursive: true, force: true }));
 
-  function run(args: string[]): Promise<CliResult> {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, [binPath, ...args], { cwd: workDir, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.once('exit', (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  const run = (args: string[]) => runCli(workDir, args);
+
 
   it('ranks SmolLM2 zero-shot and few-shot above the stories260K control on a discovered extraction task, with figures', async () => {
     assert.ok(smolLm2.verdict === 'found' && stories.verdict === 'found');
@@ -54,13 +38,7 @@ describe('understudy select', { skip }, () => {
     mkdirSync(path.join(workDir, '.understudy', 'models', 'pypi'), { recursive: true });
     symlinkSync(pypiCache, path.join(workDir, '.understudy', 'models', 'pypi', path.basename(pypiCache)));
 
-    const simulated = await run(['simulate', '--agents', 'support', '--episodes', '150', '--latency-scale', '0', '--error-rate', '0', '--json']);
-    assert.equal(simulated.code, 0, simulated.stderr);
-    const report = await run(['report', '--json']);
-    assert.equal(report.code, 0, report.stderr);
-    const tasks = (JSON.parse(report.stdout) as { report: { tasks: Array<{ taskId: string; outputShape: { kind: string; jsonSchema?: { properties?: Record<string, unknown> } } }> } }).report.tasks;
-    const contact = tasks.find((task) => task.outputShape.kind === 'json' && task.outputShape.jsonSchema?.properties?.email !== undefined);
-    assert.ok(contact, `a contact-extraction task is discovered: ${tasks.map((task) => task.taskId).join(', ')}`);
+    const contact = { taskId: await prepareContactExtractionTask(workDir, { build: false }) };
 
     const missing = await run(['select', contact.taskId, '--no-catalog', '--candidate', stories.modelPath]);
     assert.equal(missing.code, 1);

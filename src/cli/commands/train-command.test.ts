@@ -6,7 +6,7 @@
  * nothing. Skips cleanly where torch or the model is missing.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,15 +15,10 @@ import { fileURLToPath } from 'node:url';
 import { UnderstudyError } from '../../contracts/errors.ts';
 import { locateSmolLm2 } from '../../providers/engines/internal/llama-test-models.ts';
 import { prepareTrainingEnvironment } from '../../train/backends/peft-lora-trainer.ts';
+import { prepareContactExtractionTask, startCli } from '../internal/cli-test-process.ts';
 
-const binPath = fileURLToPath(new URL('../../../bin/understudy.js', import.meta.url));
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 async function skipReason(): Promise<string | false> {
   const located = await locateSmolLm2();
@@ -59,14 +54,10 @@ describe('understudy train and worker', { skip, timeout: 20 * 60_000 }, () => {
     rmSync(workDir, { recursive: true, force: true });
   });
 
-  function start(args: string[]): { child: ChildProcess; done: Promise<CliResult> } {
-    const child = spawn(process.execPath, [binPath, ...args], { cwd: workDir, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    return { child, done: new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr }))) };
+  function start(args: string[]) {
+    const started = startCli(workDir, args);
+    children.push(started.child);
+    return started;
   }
   const run = (args: string[]) => start(args).done;
 
@@ -77,13 +68,7 @@ describe('understudy train and worker', { skip, timeout: 20 * 60_000 }, () => {
   }
 
   it('trains through a worker that is killed mid-run and a second one that resumes, then registers a verified specialist', async () => {
-    const simulated = await run(['simulate', '--agents', 'support', '--episodes', '150', '--latency-scale', '0', '--error-rate', '0', '--json']);
-    assert.equal(simulated.code, 0, simulated.stderr);
-    const report = await run(['report', '--json']);
-    const tasks = (JSON.parse(report.stdout) as { report: { tasks: Array<{ taskId: string; outputShape: { kind: string; jsonSchema?: { properties?: Record<string, unknown> } } }> } }).report.tasks;
-    const contact = tasks.find((task) => task.outputShape.kind === 'json' && task.outputShape.jsonSchema?.properties?.email !== undefined);
-    assert.ok(contact);
-    assert.equal((await run(['dataset', 'build', contact.taskId])).code, 0);
+    const contact = { taskId: await prepareContactExtractionTask(workDir, { build: true }) };
 
     const queued = await run(['train', contact.taskId, '--steps', '6', '--batch-size', '2', '--lr', '1e-3', '--verify', '2', '--hyper', '{"checkpointEverySteps":2}', '--queue', '--json']);
     assert.equal(queued.code, 0, queued.stderr);
