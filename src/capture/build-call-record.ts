@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CallRecord, CallSource, CallStatus, ErrorClass, RouteTaken } from '../contracts/call-record.ts';
+import type { RoutingExplanation } from '../contracts/route-policy.ts';
 import { z } from 'zod';
 import { chatCompletionRequestSchema, type ChatCompletion, type ChatCompletionRequest } from '../contracts/chat-completion.ts';
 import type { PricingTable } from '../providers/pricing-table.ts';
@@ -33,8 +34,15 @@ export interface CallExchange {
   /** Null for streams that never produced a token; non-streaming calls pass their latency. */
   ttftMs: number | null;
   stream: boolean;
-  /** Defaults to `llm`, the only route until routing lands. */
+  /** Who answered; defaults to `llm`. */
   route?: RouteTaken;
+  /** Why (the router's explanation); absent for calls that never met the router (SDK capture, imports). */
+  routing?: RoutingExplanation | null;
+  /**
+   * For calls a specialist served: its serving cost (stated $/hour × the time it took), which replaces the
+   * pricing table's LLM price for the record's `costUsd`.
+   */
+  specialistCostUsd?: number;
 }
 
 export interface BuildCallRecordOptions {
@@ -82,10 +90,11 @@ export function buildCallRecord(exchange: CallExchange, pricing: PricingTable, o
     tokensIn: tokenCount(usage?.prompt_tokens),
     tokensOut: tokenCount(usage?.completion_tokens),
     tokensEstimated: false,
-    costUsd: null,
+    costUsd: exchange.route === 'specialist' && exchange.specialistCostUsd !== undefined ? exchange.specialistCostUsd : null,
     finishReason: response?.choices?.[0]?.finish_reason ?? null,
     request,
     response,
+    ...(exchange.routing === undefined ? {} : { routing: exchange.routing }),
   };
   return options.deferTokenCounting ? withCost(record, pricing) : withCountedTokens(record, request, response, pricing);
 }

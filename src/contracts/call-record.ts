@@ -4,6 +4,7 @@
  * every boundary where it arrives as text. `version` lets old rows and spool files stay readable.
  */
 import { z } from 'zod';
+import { routingExplanationSchema } from './route-policy.ts';
 
 /** Where the call was captured. */
 export const callSourceSchema = z.enum(['gateway', 'sdk', 'import']);
@@ -36,7 +37,11 @@ export function errorClassForStatus(status: number): ErrorClass {
   return status >= 500 ? 'upstream_5xx' : 'upstream_4xx';
 }
 
-/** How the call was served. Only `llm` exists until routing lands; the column is there so old rows stay valid. */
+/**
+ * Who answered: `llm` (no route, route off, or the canary's coin sent it to the LLM), `specialist` (its validated
+ * answer reached the client), `shadow` (the LLM answered; the specialist ran off the critical path), `escalated`
+ * (the specialist was meant to answer and the LLM did; `routing.escalationReason` says why).
+ */
 export const routeTakenSchema = z.enum(['llm', 'specialist', 'shadow', 'escalated']);
 export type RouteTaken = z.infer<typeof routeTakenSchema>;
 
@@ -79,6 +84,8 @@ export const callRecordSchema = z.object({
   request: z.record(z.string(), z.unknown()),
   /** The response as the client received it; streams are reassembled into one `chat.completion`. */
   response: z.unknown().nullable(),
+  /** Why the call took its route (the `x-understudy-*` response headers). Absent on calls logged before routing. */
+  routing: routingExplanationSchema.nullable().optional(),
 });
 
 export type CallRecord = z.infer<typeof callRecordSchema>;

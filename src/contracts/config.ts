@@ -32,6 +32,63 @@ export const modelPriceSchema = z.strictObject({
 });
 export type ModelPrice = z.infer<typeof modelPriceSchema>;
 
+/** Router settings. Per-task routes live in the store; these are their defaults and the governor's thresholds. */
+export const routingConfigSchema = z.strictObject({
+  /** Off: the gateway forwards every call to the LLM and never loads a specialist. */
+  enabled: z.boolean().default(true),
+  /** Stated $/hour of the machine serving specialists (default: AWS m7g.large on-demand, 2026). */
+  usdPerHour: z.number().nonnegative().default(0.0816),
+  /** llama.cpp threads per specialist engine (1 is fastest for sub-1B models on 2-core machines). */
+  threads: z.number().int().positive().default(1),
+  contextSize: z.number().int().positive().default(2048),
+  /** Default specialist time limit per call; each route may set its own. */
+  timeoutMs: z.number().int().positive().default(15_000),
+  /** Default canary share for new canary routes. */
+  canaryShare: z.number().min(0).max(1).default(0.2),
+  /** Share of live specialist answers audited against the LLM off the critical path. */
+  auditShare: z.number().min(0).max(1).default(0.05),
+  /** Share of canary specialist answers audited (canary is a trial: audit all by default). */
+  canaryAuditShare: z.number().min(0).max(1).default(1),
+  /** Precision the confidence threshold is calibrated for on the validation split. */
+  targetPrecision: z.number().min(0).max(1).default(0.98),
+  /** Promotion shadow → canary → live: online agreement over the last `window` compared calls, with at least `minCalls`. */
+  promotion: z
+    .strictObject({
+      window: z.number().int().positive().default(100),
+      minCalls: z.number().int().positive().default(50),
+      /** Agreement with the LLM among the answers the specialist would deliver (valid and confident). */
+      minAgreement: z.number().min(0).max(1).default(0.98),
+      /** Share of calls the specialist may hand back (invalid, unconfident, timed out) and still be promoted. */
+      maxEscalationRate: z.number().min(0).max(1).default(0.2),
+    })
+    .default({ window: 100, minCalls: 50, minAgreement: 0.98, maxEscalationRate: 0.2 }),
+  /**
+   * Rollback canary/live → shadow: over the last `window` routed calls (at least `minCalls`), quality escalations
+   * (invalid, unconfident, timed out, engine error; not a loading specialist or an unsupported request) above
+   * `maxEscalationRate`, or audited disagreement above `maxAuditDisagreement`.
+   */
+  rollback: z
+    .strictObject({
+      window: z.number().int().positive().default(50),
+      minCalls: z.number().int().positive().default(10),
+      maxEscalationRate: z.number().min(0).max(1).default(0.25),
+      /** Share of audited answers that disagreed with the LLM, over at least `minAudits` audits. */
+      maxAuditDisagreement: z.number().min(0).max(1).default(0.1),
+      minAudits: z.number().int().positive().default(5),
+    })
+    .default({ window: 50, minCalls: 10, maxEscalationRate: 0.25, maxAuditDisagreement: 0.1, minAudits: 5 }),
+  /** Consecutive specialist failures (errors, timeouts) that open the breaker, and how long it stays open. */
+  circuitBreaker: z
+    .strictObject({
+      failures: z.number().int().positive().default(5),
+      cooldownMs: z.number().int().positive().default(30_000),
+    })
+    .default({ failures: 5, cooldownMs: 30_000 }),
+  /** How often the gateway rereads routes from the store (changes made by other processes). */
+  refreshMs: z.number().int().positive().default(2_000),
+});
+export type RoutingConfig = z.infer<typeof routingConfigSchema>;
+
 export const configSchema = z.strictObject({
   gateway: z
     .strictObject({
@@ -87,6 +144,8 @@ export const configSchema = z.strictObject({
       minExamples: z.number().int().min(1).default(30),
     })
     .default({ minAgreement: 0.98, minValidRate: 1, minExamples: 30 }),
+  /** The heterogeneous router (src/route): how specialists serve, are checked, promoted and rolled back. */
+  routing: routingConfigSchema.default(routingConfigSchema.parse({})),
 });
 export type UnderstudyConfig = z.infer<typeof configSchema>;
 

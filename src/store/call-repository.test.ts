@@ -63,8 +63,9 @@ for (const testEngine of storeTestEngines()) {
         response: null,
       });
       await store.calls.insertMany([full, sparse]);
-      assert.deepEqual(await store.calls.get('full'), full);
-      assert.deepEqual(await store.calls.get('sparse'), sparse);
+      // Records without `routing` (shaped like calls logged before routing) read back with `routing: null`.
+      assert.deepEqual(await store.calls.get('full'), { ...full, routing: null });
+      assert.deepEqual(await store.calls.get('sparse'), { ...sparse, routing: null });
       assert.equal(await store.calls.get('missing'), undefined);
     });
 

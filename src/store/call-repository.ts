@@ -10,7 +10,7 @@ import { fromCallRow, toCallRow } from './internal/call-row.ts';
 import type { CallFilter, CallListOptions, CallRepository } from './store.ts';
 
 /**
- * Rows per INSERT statement. A row binds 27 values, so 100 rows stay far below SQLite's bind limit (32,766 in
+ * Rows per INSERT statement. A row binds 28 values, so 100 rows stay far below SQLite's bind limit (32,766 in
  * the bundled build, 999 in very old ones would still need smaller chunks) and PostgreSQL's 65,535, while
  * keeping each statement small enough that compiling it never holds the event loop noticeably.
  */

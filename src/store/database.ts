@@ -88,6 +88,8 @@ export interface CallTable {
   response_json: string | null;
   /** When the row reached the store (epoch ms); `started_at` is when the call began. */
   created_at: number;
+  /** `JSON.stringify(record.routing)`; null for calls that never met the router (migration 0004). */
+  routing_json: string | null;
 }
 
 /**
@@ -156,6 +158,68 @@ export interface SpecialistTable {
   created_at: number;
 }
 
+/** A known task (`KnownTask`): the router's classifier and the loop read these instead of rediscovering. */
+export interface TaskTable {
+  id: string;
+  name: string;
+  source: 'declared' | 'discovered';
+  agency: 'code' | 'language-model';
+  /** `JSON.stringify(TaskSignature)`. */
+  signature_json: string;
+  /** JSON array of tool names. */
+  tools_json: string;
+  response_format: string | null;
+  call_count: number;
+  open_ended: StoredBoolean;
+  updated_at: number;
+}
+
+/** One task's route (`RoutePolicy`). */
+export interface RouteTable {
+  task: string;
+  mode: 'off' | 'shadow' | 'canary' | 'live';
+  canary_share: number;
+  specialist_id: string | null;
+  confidence_threshold: number | null;
+  timeout_ms: number;
+  audit_share: number;
+  automatic: StoredBoolean;
+  reason: string;
+  updated_at: number;
+}
+
+/** A route change (`RouteEvent`). */
+export interface RouteEventTable {
+  id: string;
+  task: string;
+  from_mode: string | null;
+  to_mode: string;
+  specialist_id: string | null;
+  actor: string;
+  reason: string;
+  figures_json: string;
+  at: number;
+}
+
+/** What the router learned from one routed call (`RouteObservation`). */
+export interface RouteObservationTable {
+  id: string;
+  call_id: string;
+  task: string;
+  specialist_id: string;
+  kind: 'served' | 'escalated' | 'shadow' | 'audit';
+  mode: 'off' | 'shadow' | 'canary' | 'live';
+  /** 0/1, null when the specialist never answered. */
+  valid: number | null;
+  agreed: number | null;
+  score: number | null;
+  confidence: number | null;
+  specialist_latency_ms: number | null;
+  llm_cost_usd: number | null;
+  escalation_reason: string | null;
+  at: number;
+}
+
 export interface Database {
   projects: ProjectTable;
   api_keys: ApiKeyTable;
@@ -166,4 +230,8 @@ export interface Database {
   pseudonyms: PseudonymTable;
   jobs: JobTable;
   specialists: SpecialistTable;
+  tasks: TaskTable;
+  routes: RouteTable;
+  route_events: RouteEventTable;
+  route_observations: RouteObservationTable;
 }

@@ -25,6 +25,9 @@ export type {
   SettingRepository,
   SpecialistRecord,
   SpecialistRepository,
+  TaskRepository,
+  RouteRepository,
+  ObservationRepository,
   Store,
   StoreEngine,
 } from './store.ts';

@@ -14,9 +14,12 @@ import { migrateToLatest } from './migrate-to-latest.ts';
 import { createProjectRepository } from './project-repository.ts';
 import { createProviderRepository } from './provider-repository.ts';
 import { createJobRepository } from './job-repository.ts';
+import { createObservationRepository } from './observation-repository.ts';
 import { createPseudonymRepository } from './pseudonym-repository.ts';
+import { createRouteRepository } from './route-repository.ts';
 import { createSpecialistRepository } from './specialist-repository.ts';
 import { createSettingRepository } from './setting-repository.ts';
+import { createTaskRepository } from './task-repository.ts';
 import type { OpenStoreOptions, Store, StoreEngine } from './store.ts';
 
 const postgresUrlPattern = /^postgres(ql)?:\/\//i;
@@ -62,6 +65,9 @@ export async function openStore(options: OpenStoreOptions, hooks: OpenStoreTestH
     pseudonyms: createPseudonymRepository(db),
     jobs: createJobRepository(db, engine),
     specialists: createSpecialistRepository(db),
+    tasks: createTaskRepository(db),
+    routes: createRouteRepository(db),
+    observations: createObservationRepository(db),
     close() {
       closed ??= db.destroy();
       return closed;

@@ -5,6 +5,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { CallRecord, CallSource, CallStatus } from '../contracts/call-record.ts';
+import type { ObservationKind, RouteEvent, RouteObservation, RoutePolicy } from '../contracts/route-policy.ts';
+import type { KnownTask } from '../contracts/task-signature.ts';
 import type { Database, JobStatus } from './database.ts';
 
 export type { JobStatus };
@@ -196,6 +198,37 @@ export interface SpecialistRepository {
   setStatus(id: string, status: SpecialistRecord['status']): Promise<boolean>;
 }
 
+/** Known tasks (see `KnownTask`): what discovery found, kept so the router and the loop need not rediscover. */
+export interface TaskRepository {
+  /** Inserts or replaces each task by id. */
+  upsert(tasks: readonly KnownTask[]): Promise<void>;
+  get(id: string): Promise<KnownTask | undefined>;
+  /** Most calls first. */
+  list(): Promise<KnownTask[]>;
+}
+
+/** Per-task routes and their history. */
+export interface RouteRepository {
+  get(task: string): Promise<RoutePolicy | undefined>;
+  list(): Promise<RoutePolicy[]>;
+  /**
+   * Writes the route and, in the same transaction, its change event (`fromMode` is read from the stored row).
+   * Returns the event written.
+   */
+  put(policy: RoutePolicy, change: { actor: RouteEvent['actor']; reason: string; figures?: Record<string, number> }): Promise<RouteEvent>;
+  /** Newest first. */
+  events(filter?: { task?: string; limit?: number }): Promise<RouteEvent[]>;
+}
+
+/** What the router learned per routed call (see `RouteObservation`). */
+export interface ObservationRepository {
+  append(observations: readonly RouteObservation[]): Promise<void>;
+  /** Newest first: the governor's windows. */
+  recent(filter: { task: string; specialistId?: string; kinds?: readonly ObservationKind[]; limit: number }): Promise<RouteObservation[]>;
+  /** Oldest first, for economics and series: all tasks unless `task`, from `since` (epoch ms) unless omitted. */
+  list(filter?: { task?: string; since?: number; until?: number }): Promise<RouteObservation[]>;
+}
+
 export interface Store {
   readonly engine: StoreEngine;
   /** For repositories and migrations only; code above the store uses the repositories. */
@@ -208,6 +241,9 @@ export interface Store {
   readonly pseudonyms: PseudonymRepository;
   readonly jobs: JobRepository;
   readonly specialists: SpecialistRepository;
+  readonly tasks: TaskRepository;
+  readonly routes: RouteRepository;
+  readonly observations: ObservationRepository;
   close(): Promise<void>;
 }
 

@@ -1,9 +1,11 @@
 /**
  * Conversion between the `CallRecord` contract and its `calls` row. Booleans become 0/1 and the JSON bodies text;
- * everything else maps one to one.
+ * everything else maps one to one. Rows written before migration 0004 have no routing explanation and read back
+ * with `routing: null`.
  */
 import type { CallRecord } from '../../contracts/call-record.ts';
 import { UnderstudyError } from '../../contracts/errors.ts';
+import { routingExplanationSchema, type RoutingExplanation } from '../../contracts/route-policy.ts';
 import type { CallTable } from '../database.ts';
 
 /**
@@ -40,6 +42,8 @@ export function toCallRow(record: CallRecord, createdAt: number): CallTable {
     // `response` is `unknown`: undefined (nothing received) is stored like null.
     response_json: record.response === null || record.response === undefined ? null : JSON.stringify(record.response),
     created_at: createdAt,
+    // Absent (a record from before routing, or one that never met the router) is stored like null.
+    routing_json: record.routing === null || record.routing === undefined ? null : JSON.stringify(record.routing),
   };
 }
 
@@ -75,7 +79,17 @@ export function fromCallRow(row: CallTable): CallRecord {
     finishReason: row.finish_reason,
     request: request as Record<string, unknown>,
     response: row.response_json === null ? null : parseStoredJson(row.response_json, row.id, 'response_json'),
+    routing: row.routing_json === null ? null : parseStoredRouting(row.routing_json, row.id),
   };
+}
+
+/** The explanation is a contract with enums; a row that no longer matches it is damage, not something to guess at. */
+function parseStoredRouting(text: string, callId: string): RoutingExplanation {
+  const parsed = routingExplanationSchema.safeParse(parseStoredJson(text, callId, 'routing_json'));
+  if (!parsed.success) {
+    throw new UnderstudyError('internal_error', `Stored call ${callId} has a routing_json that is not a routing explanation`, { cause: parsed.error });
+  }
+  return parsed.data;
 }
 
 /** The columns were written by `toCallRow`, so a parse failure means a damaged database, not bad input. */
