@@ -14,6 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { CallRecord } from '../contracts/call-record.ts';
+import type { TaskSignature } from '../contracts/task-signature.ts';
 import type { DiscoveredTask, DiscoveryResult } from './discovered-task.ts';
 import type { Embedder } from './embedder.ts';
 import { extractCallFeatures, type CallFeatures } from './internal/call-features.ts';
@@ -301,6 +302,33 @@ function describeTask(
     templates: topTemplates,
     tools,
     responseFormat,
+    signature: describeSignature(members, vocabulary),
+  };
+}
+
+/** Share of member calls a skeleton sentence or structure key must appear in to be required of the task. */
+const anchorShare = 0.9;
+const maxOptionalSentences = 300;
+
+/**
+ * The task's signature for the router: skeleton sentences nearly every member carries (anchors), the other
+ * skeleton sentences its members carry (optional, most frequent first), and the structure keys nearly every
+ * member carries. Payload sentences (not in the vocabulary) never enter it.
+ */
+function describeSignature(members: readonly CallFeatures[], vocabulary: ReturnType<typeof buildSkeletonVocabulary>): TaskSignature {
+  const sentenceCounts = new Map<string, number>();
+  const structureCounts = new Map<string, number>();
+  for (const call of members) {
+    for (const sentence of call.sentences) if (vocabulary.featureOf.has(sentence)) sentenceCounts.set(sentence, (sentenceCounts.get(sentence) ?? 0) + 1);
+    for (const key of call.structure) structureCounts.set(key, (structureCounts.get(key) ?? 0) + 1);
+  }
+  const required = anchorShare * members.length;
+  const byFrequency = (counts: Map<string, number>) => [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const sentences = byFrequency(sentenceCounts);
+  return {
+    anchors: sentences.filter(([, count]) => count >= required).map(([sentence]) => sentence),
+    optional: sentences.filter(([, count]) => count < required).slice(0, maxOptionalSentences).map(([sentence]) => sentence),
+    structure: byFrequency(structureCounts).filter(([, count]) => count >= required).map(([key]) => key),
   };
 }
 

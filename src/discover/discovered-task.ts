@@ -4,6 +4,7 @@
  * by template mining (fixed skeleton vs variable slots, tools offered, response_format) and, for free-form
  * prompts, embedding + clustering.
  */
+import type { TaskSignature } from '../contracts/task-signature.ts';
 
 /**
  * *code agency*: controller code issues templated calls, one task per template family. *language-model
@@ -33,6 +34,8 @@ export interface DiscoveredTask {
   tools: string[];
   /** `json_schema:<name>`, `json_object`, or null when no call asked for structured output. */
   responseFormat: string | null;
+  /** What a live call of this task carries: how the router recognises it without rerunning discovery. */
+  signature: TaskSignature;
 }
 
 export interface DiscoveryResult {

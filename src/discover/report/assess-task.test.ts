@@ -18,7 +18,7 @@ const handCostModel: CostModel = {
 };
 
 function taskOf(id: string, calls: readonly CallRecord[], agency: DiscoveredTask['agency'] = 'code'): DiscoveredTask {
-  return { id, name: id, source: 'declared', agency, callIds: calls.map((call) => call.id), templates: [{ text: 'user: {{slot_1}}', calls: calls.length }], tools: [], responseFormat: null };
+  return { id, name: id, source: 'declared', agency, callIds: calls.map((call) => call.id), templates: [{ text: 'user: {{slot_1}}', calls: calls.length }], tools: [], responseFormat: null, signature: { anchors: [], optional: [], structure: [] } };
 }
 
 describe('savings arithmetic', () => {

@@ -75,6 +75,8 @@ export async function createSimulatedTraffic(options: { episodesPerAgent: number
       templates: [],
       tools: [...toolNames].sort(),
       responseFormat: format === undefined || format.type === 'text' ? null : format.type === 'json_schema' ? `json_schema:${format.json_schema.name}` : 'json_object',
+      // Declared report fixtures: no discovery ran, so there is no skeleton to recognise calls by.
+      signature: { anchors: [], optional: [], structure: [] },
     });
   }
   return { calls, tasks, callsOf: (taskId) => byTaskRecords.get(taskId) ?? [] };
