@@ -11,7 +11,8 @@
 import type { ChatMessage } from '../contracts/chat-completion.ts';
 import type { LoadedDataset } from '../curate/dataset/read-dataset.ts';
 import type { FineTuneMessage } from '../curate/dataset/training-example.ts';
-import type { EngineRequest, EngineResponseFormat, EngineResult, EngineTool, SpecialistEngine } from '../providers/engines/specialist-engine.ts';
+import type { EngineResult, SpecialistEngine } from '../providers/engines/specialist-engine.ts';
+import { engineRequestFromChat } from '../providers/engines/engine-request.ts';
 import { answerAsText, splitDatasetLine, withFewShotExamples } from './few-shot-prompt.ts';
 
 /** How a candidate is prompted. */
@@ -172,7 +173,9 @@ export async function runSelection(options: RunSelectionOptions): Promise<Select
           let result: EngineResult | null = null;
           let failure: string | null = null;
           try {
-            result = await engine.complete(engineRequest(messages, tools, responseFormat, maxTokens, mode === 'specialist' ? candidate.adapter : undefined, options.signal));
+            result = await engine.complete(
+              engineRequestFromChat({ messages, tools, responseFormat, maxTokens, adapter: mode === 'specialist' ? candidate.adapter : undefined, signal: options.signal }),
+            );
           } catch (error) {
             if (options.signal?.aborted) throw error;
             failure = error instanceof Error ? error.message : String(error);
@@ -299,48 +302,4 @@ function answerTokenBudget(dataset: LoadedDataset): number {
   }
   // About three characters per token for JSON and English under BPE; half again for models that tokenise worse.
   return Math.min(1024, Math.max(32, Math.ceil((longest / 3) * 1.5) + 16));
-}
-
-function engineRequest(
-  messages: ChatMessage[],
-  tools: Array<Record<string, unknown>> | null,
-  responseFormat: Record<string, unknown> | null,
-  maxTokens: number,
-  adapter: string | undefined,
-  signal: AbortSignal | undefined,
-): EngineRequest {
-  const request: EngineRequest = { messages, maxTokens };
-  const engineTools = (tools ?? []).flatMap(toEngineTool);
-  if (engineTools.length > 0) request.tools = engineTools;
-  const format = toEngineResponseFormat(responseFormat);
-  if (format !== undefined) request.responseFormat = format;
-  if (adapter !== undefined) request.adapter = adapter;
-  if (signal !== undefined) request.signal = signal;
-  return request;
-}
-
-function toEngineTool(tool: Record<string, unknown>): EngineTool[] {
-  const fn = tool.function as { name?: unknown; description?: unknown; parameters?: unknown } | undefined;
-  if (tool.type !== 'function' || fn === undefined || typeof fn.name !== 'string') return [];
-  return [
-    {
-      type: 'function',
-      function: {
-        name: fn.name,
-        ...(typeof fn.description === 'string' ? { description: fn.description } : {}),
-        ...(fn.parameters !== null && typeof fn.parameters === 'object' ? { parameters: fn.parameters as Record<string, unknown> } : {}),
-      },
-    },
-  ];
-}
-
-function toEngineResponseFormat(format: Record<string, unknown> | null): EngineResponseFormat | undefined {
-  if (format === null) return undefined;
-  if (format.type === 'json_object') return { type: 'json_object' };
-  if (format.type === 'json_schema') {
-    const spec = format.json_schema as { name?: unknown; schema?: unknown } | undefined;
-    const schema = spec?.schema !== null && typeof spec?.schema === 'object' ? (spec.schema as Record<string, unknown>) : { type: 'object' };
-    return { type: 'json_schema', ...(typeof spec?.name === 'string' ? { name: spec.name } : {}), schema };
-  }
-  return undefined;
 }

@@ -3,3 +3,4 @@ export type { EngineRequest, EngineResponseFormat, EngineResult, EngineTokenLogp
 export { createLlamaCppEngine, type LlamaCppEngineOptions } from './llama-cpp-engine.ts';
 export { createOpenAICompatibleEngine, type OpenAICompatibleSupports } from './openai-compatible-engine.ts';
 export { getSharedLlama, takeRecentLlamaLogLines } from './internal/llama-instance.ts';
+export { engineRequestFromChat, toEngineResponseFormat, toEngineTool, type ChatRequestParts } from './engine-request.ts';
