@@ -18,6 +18,10 @@ import { defaultProjectId, type GatewayContext } from './gateway-context.ts';
 import { parseJsonBody, readBodyText } from './request-body.ts';
 import { buildUpstreamHeaders, pickResponseHeaders } from './upstream-headers.ts';
 import { proxyChatStream } from './proxy-chat-stream.ts';
+import type { RouteTaken } from '../contracts/call-record.ts';
+import type { RoutingExplanation } from '../contracts/route-policy.ts';
+import type { RouteDecision, Router, SpecialistAttempt } from '../route/router.ts';
+import { routeSpecialistCall, routingHeaders, startRouting } from './route-call.ts';
 
 /** Everything known about one call before the upstream answers; completed into a CallRecord by `logCall`. */
 export interface PendingCall {
@@ -29,6 +33,21 @@ export interface PendingCall {
   startedAt: number;
   startedAtMonotonic: number;
   stream: boolean;
+  /** The router's decision, when a router is present; completed with what happened as the call goes. */
+  routing?: CallRouting;
+}
+
+/** A routed call's state: the decision, who answered, and why. */
+export interface CallRouting {
+  decision: RouteDecision;
+  route: RouteTaken;
+  explanation: RoutingExplanation;
+  /** Set when the specialist answered (its serving cost replaces the LLM price). */
+  specialistCostUsd?: number;
+  /** The failed specialist attempt behind an escalation, settled once the LLM has answered. */
+  escalation?: SpecialistAttempt;
+  /** The client's headers, for the audit's LLM call. */
+  incomingHeaders: Headers;
 }
 
 export interface CallOutcome {
@@ -42,6 +61,7 @@ export interface CallOutcome {
 
 export function logCall(context: GatewayContext, call: PendingCall, outcome: CallOutcome): void {
   const latencyMs = performance.now() - call.startedAtMonotonic;
+  const routing = call.routing;
   const record = buildCallRecord(
     {
       id: call.id,
@@ -59,11 +79,26 @@ export function logCall(context: GatewayContext, call: PendingCall, outcome: Cal
       latencyMs,
       ttftMs: outcome.ttftMs ?? (call.stream ? null : latencyMs),
       stream: call.stream,
+      ...(routing === undefined
+        ? {}
+        : { route: routing.route, routing: routing.explanation, ...(routing.specialistCostUsd === undefined ? {} : { specialistCostUsd: routing.specialistCostUsd }) }),
     },
     context.pricing,
     { deferTokenCounting: true },
   );
   context.sink.append(record);
+  if (routing !== undefined && context.router !== undefined) afterRoutedCall(context, context.router, call, routing, outcome);
+}
+
+/** Off the critical path: settle an escalation, or start the shadow run on the LLM's answer. */
+function afterRoutedCall(context: GatewayContext, router: Router, call: PendingCall, routing: CallRouting, outcome: CallOutcome): void {
+  if (routing.escalation !== undefined) {
+    router.settle(routing.decision, call.id, routing.escalation);
+    return;
+  }
+  if (routing.route === 'shadow' && outcome.status === 'ok' && outcome.response !== null) {
+    router.shadow(routing.decision, call.id, call.request, { completion: outcome.response, costUsd: null });
+  }
 }
 
 export function createChatCompletionsHandler(context: GatewayContext) {
@@ -91,6 +126,14 @@ export function createChatCompletionsHandler(context: GatewayContext) {
       startedAtMonotonic,
       stream: request.stream === true,
     };
+    if (context.router !== undefined) {
+      const routing = startRouting(context.router, call, incoming.headers);
+      call.routing = routing;
+      if (routing.decision.target === 'specialist') {
+        const served = await routeSpecialistCall(context, context.router, call, routing);
+        if (served !== null) return served;
+      }
+    }
     const upstreamBody = stripUnderstudyMetadata(request) ?? bodyText;
     // Only a stream can be abandoned half-way by its client; non-streaming calls skip the allocation.
     const abort = call.stream ? new AbortController() : undefined;
@@ -108,6 +151,7 @@ export function createChatCompletionsHandler(context: GatewayContext) {
     }
     const responseHeaders = pickResponseHeaders(upstreamResponse.headers);
     responseHeaders['x-understudy-call-id'] = call.id;
+    if (call.routing !== undefined) Object.assign(responseHeaders, routingHeaders(call.routing));
     const isEventStream = String(upstreamResponse.headers['content-type'] ?? '').includes('text/event-stream');
     if (abort && upstreamResponse.status < 300 && isEventStream) {
       return proxyChatStream(context, call, upstreamResponse, responseHeaders, abort);
@@ -154,7 +198,9 @@ function failBeforeResponse(context: GatewayContext, call: PendingCall, error: U
     response: null,
     ttftMs: null,
   });
-  return Response.json(toOpenAIErrorBody(error), { status: error.statusCode, headers: { 'x-understudy-call-id': call.id } });
+  const headers: Record<string, string> = { 'x-understudy-call-id': call.id };
+  if (call.routing !== undefined) Object.assign(headers, routingHeaders(call.routing));
+  return Response.json(toOpenAIErrorBody(error), { status: error.statusCode, headers });
 }
 
 function parseCompletion(text: string): ChatCompletion | null {
@@ -182,7 +228,7 @@ function upstreamErrorMessage(text: string, status: number): string {
  * providers must not see them. Returns a new body only when there was something to strip, so the common
  * case forwards the client's bytes untouched.
  */
-function stripUnderstudyMetadata(request: ChatCompletionRequest): string | undefined {
+export function stripUnderstudyMetadata(request: ChatCompletionRequest): string | undefined {
   const metadata = request.metadata;
   if (!metadata) return undefined;
   const keys = Object.keys(metadata);

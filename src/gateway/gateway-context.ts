@@ -11,6 +11,7 @@ import type { PricingTable } from '../providers/pricing-table.ts';
 import type { Store } from '../store/store.ts';
 import type { ApiKeyAuthenticator } from './api-key-authenticator.ts';
 import type { AdminTokenState } from './admin-token.ts';
+import type { Router } from '../route/router.ts';
 
 export interface GatewayContext {
   config: UnderstudyConfig;
@@ -22,6 +23,8 @@ export interface GatewayContext {
   /** Null when `gateway.requireApiKey` is false: every call then belongs to the `default` project. */
   authenticator: ApiKeyAuthenticator | null;
   adminToken: AdminTokenState;
+  /** The heterogeneous router; absent when routing is disabled (every call then goes to the LLM). */
+  router?: Router;
 }
 
 export const defaultProjectId = 'default';

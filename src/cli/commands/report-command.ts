@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { UnderstudyError } from '../../contracts/errors.ts';
 import { buildReplaceabilityReport } from '../../discover/build-replaceability-report.ts';
+import { knownTaskFromDiscovered } from '../../discover/known-task-from-discovered.ts';
 import type { Embedder } from '../../discover/embedder.ts';
 import { createMiniLmEmbedder } from '../../discover/embedders/mini-lm-embedder.ts';
 import { createLexicalEmbedder } from '../../discover/lexical-embedder.ts';
@@ -42,7 +43,10 @@ export function createReportCommand(): Command {
         if (calls.length === 0) throw new UnderstudyError('not_found', 'No logged calls yet: put the gateway in front of your agent (understudy serve) or run `understudy demo`.');
         const embedder = await resolveEmbedder(options.embedder, loaded.dataDir);
         try {
-          const { report } = await buildReplaceabilityReport(calls, { embedder, ignoreDeclared: options.ignoreDeclared });
+          const { report, discovery } = await buildReplaceabilityReport(calls, { embedder, ignoreDeclared: options.ignoreDeclared });
+          // The router and the loop recognise these tasks from now on without rediscovering them.
+          const verdicts = new Map(report.tasks.map((task) => [task.taskId, task.verdict]));
+          await store.tasks.upsert(discovery.tasks.map((task) => knownTaskFromDiscovered(task, { openEnded: verdicts.get(task.id) === 'keep-on-llm', now: Date.now() })));
           const outDir = path.resolve(options.out ?? path.join(loaded.dataDir, 'reports'));
           await mkdir(outDir, { recursive: true });
           const markdownPath = path.join(outDir, 'report.md');

@@ -26,6 +26,8 @@ export interface TestGatewayOptions {
   /** Extra config merged over the defaults (gateway section merged key by key). */
   gateway?: Record<string, unknown>;
   providerTimeoutMs?: number;
+  /** The config's `routing` section (defaults otherwise). */
+  routing?: Record<string, unknown>;
   requireApiKey?: boolean;
   databaseUrl?: string;
 }
@@ -42,6 +44,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
         { name: 'stand-in', baseUrl: upstream.url, apiKeyEnv: 'TEST_PROVIDER_KEY', models: ['gpt-4o*', 'text-embedding-*'], timeoutMs: options.providerTimeoutMs },
       ],
       logWriter: { flushIntervalMs: 20 },
+      ...(options.routing === undefined ? {} : { routing: options.routing }),
     },
     'test',
   );
