@@ -62,6 +62,8 @@ export interface GroundTruth {
   pii: PiiSpan[];
   /** sha256 (hex) of the JSON request body as sent, to join this line to the logged call. */
   requestSha256: string;
+  /** True when the call used its task's drifted variant (see `EpisodeContext.drift`); absent otherwise, as in files written before drift existed. */
+  drifted?: true;
 }
 
 /** A call an agent is about to send, with what it knows to be true about it. */
@@ -71,6 +73,8 @@ export interface GeneratedCall {
   openEnded: boolean;
   expected: ExpectedAnswer;
   pii: PiiSpan[];
+  /** Set when the call is its task's drifted variant; absent for every other call. */
+  drifted?: true;
 }
 
 /** The teacher's answer before it is wrapped as a chat completion. */
@@ -103,6 +107,12 @@ export interface EpisodeContext {
   openEndedShare: number;
   /** Sends one call through the gateway, records its ground truth, and returns the completion. Throws on HTTP errors. */
   send(call: GeneratedCall): Promise<ChatCompletion>;
+  /**
+   * Task drift: the tasks (ids among the agent's `driftableTasks`) whose drifted variant this episode sends,
+   * e.g. `support/extract-order` with one more required schema field. Absent or empty, every task is sent as
+   * it always was, byte for byte; an agent ignores ids it does not own.
+   */
+  drift?: ReadonlySet<string>;
 }
 
 /** A seeded agent that runs multi-step episodes, reacting to the answers it gets like a real agent. */
@@ -110,5 +120,7 @@ export interface SimulatedAgent {
   readonly name: AgentName;
   /** Every task this agent's episodes can produce (the teacher's skills). */
   readonly skills: readonly TaskSkill[];
+  /** Tasks with a drifted variant that `EpisodeContext.drift` can switch on; absent when none can drift. */
+  readonly driftableTasks?: readonly string[];
   runEpisode(context: EpisodeContext): Promise<void>;
 }

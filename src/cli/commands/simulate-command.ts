@@ -3,7 +3,8 @@
  * traffic through a gateway, answered by the scripted teacher LLM. Without `--gateway` it runs the whole
  * world in-process: a teacher and a gateway on the configured store (the embedded SQLite by default), so
  * the calls land where discovery and training will read them. Ground truth (task, right answer, planted PII)
- * goes to a sidecar JSONL file, never into the calls.
+ * goes to a sidecar JSONL file, never into the calls. `--drift` switches a task to its drifted variant
+ * (a new required schema field) from some episode on, to show a trained specialist going stale.
  *
  * `understudy simulate teacher` runs the teacher alone, for pointing a gateway you run yourself at it.
  */
@@ -12,7 +13,7 @@ import { Command } from 'commander';
 import { loadConfig } from '../../contracts/config.ts';
 import { UnderstudyError } from '../../contracts/errors.ts';
 import { runSimulation, type SimulationSummary } from '../../simulate/driver/run-simulation.ts';
-import { allSimulatedSkills, resolveSimulatedAgents } from '../../simulate/driver/simulated-agents.ts';
+import { allSimulatedSkills, resolveDriftedTasks, resolveSimulatedAgents } from '../../simulate/driver/simulated-agents.ts';
 import { startSimulationStack } from '../../simulate/driver/start-simulation-stack.ts';
 import type { DataSplit } from '../../simulate/simulated-task.ts';
 import { startTeacherServer } from '../../simulate/teacher/start-teacher-server.ts';
@@ -32,6 +33,8 @@ interface SimulateOptions extends GlobalOptions {
   errorRate: string;
   latencyScale: string;
   groundTruth?: string;
+  drift?: string;
+  driftFromEpisode: string;
 }
 
 interface TeacherOptions {
@@ -147,11 +150,14 @@ export function createSimulateCommand(): Command {
     .option('--error-rate <rate>', "embedded teacher's share of wrong answers (0–1)", '0.02')
     .option('--latency-scale <factor>', "embedded teacher's latency factor (1 = hosted model, 0 = none)", '1')
     .option('--ground-truth <file>', 'write ground truth (task, answer, PII spans) as JSONL here')
+    .option('--drift <tasks>', 'comma-separated tasks to send in their drifted variant (support/extract-order: a new required field)')
+    .option('--drift-from-episode <index>', 'first episode (0-based) that sends the drifted variant; earlier ones do not', '0')
     .addHelpText(
       'after',
       '\nExamples:\n  understudy simulate --agents query,support,toolloop --episodes 200 --ground-truth truth.jsonl\n' +
         '  understudy simulate --episodes 1000 --latency-scale 0 --error-rate 0 --json\n' +
-        '  understudy simulate --gateway http://127.0.0.1:4141/v1 --key usk_… --episodes 50',
+        '  understudy simulate --gateway http://127.0.0.1:4141/v1 --key usk_… --episodes 50\n' +
+        '  understudy simulate --agents support --episodes 400 --drift support/extract-order --drift-from-episode 200',
     )
     .action(async (options: SimulateOptions) => {
       const episodes = parseInteger('--episodes', options.episodes, 1, 10_000_000);
@@ -164,6 +170,8 @@ export function createSimulateCommand(): Command {
       const gatewayUrl = options.gateway === undefined ? undefined : parseGatewayUrl(options.gateway);
       if (gatewayUrl !== undefined && !options.key) throw new UnderstudyError('invalid_request', '--gateway needs --key <gateway API key>.');
       const agents = resolveSimulatedAgents(options.agents);
+      const driftFromEpisode = parseInteger('--drift-from-episode', options.driftFromEpisode, 0, 10_000_000);
+      const drift = options.drift === undefined ? undefined : { tasks: resolveDriftedTasks(options.drift, agents), fromEpisode: driftFromEpisode };
       const say = (line: string) => {
         if (!options.json) process.stdout.write(`${line}\n`);
       };
@@ -190,6 +198,7 @@ export function createSimulateCommand(): Command {
           gatewayBaseUrl: stack ? stack.gateway.baseUrl : (gatewayUrl ?? ''),
           apiKey: stack ? stack.apiKey : (options.key ?? ''),
           groundTruthFile: options.groundTruth,
+          drift,
           onProgress: (progress) => bar?.update(progress.episodesDone, { calls: progress.calls, failures: progress.failures }),
         });
       } finally {

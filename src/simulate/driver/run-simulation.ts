@@ -45,11 +45,24 @@ export interface RunSimulationOptions {
    * `concurrency` is 1.
    */
   stopAfterCalls?: number;
+  /**
+   * Task drift, the way an agent's output schema changes mid-deployment: from episode `fromEpisode`
+   * (0-based, default 0) on, every episode sends the drifted variant of `tasks` — ids among the agents'
+   * `driftableTasks`, e.g. `support/extract-order`, whose schema gains a required `delivery` field. Earlier
+   * episodes, and runs without `drift`, send what they always did, byte for byte. Ground-truth lines of
+   * drifted calls carry `drifted: true`.
+   */
+  drift?: SimulationDrift;
   /** Sidecar JSONL file for ground truth; omitted, nothing is written. */
   groundTruthFile?: string;
   /** Scores SQL answers. Default: execution match on the query writer's databases. */
   sqlMatcher?: SqlMatcher;
   onProgress?: (progress: SimulationProgress) => void;
+}
+
+export interface SimulationDrift {
+  tasks: readonly string[];
+  fromEpisode?: number;
 }
 
 export interface TaskTally {
@@ -107,6 +120,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
   const rootRandom = createRandom(seed);
   const sqlMatcher = options.sqlMatcher ?? querySqlMatcher;
   const stopAfterCalls = options.stopAfterCalls ?? Number.POSITIVE_INFINITY;
+  const drift = checkDrift(options.drift, agents);
   const gateway = new URL(options.gatewayBaseUrl);
   const completionsPath = `${gateway.pathname.replace(/\/$/, '')}/chat/completions`;
   const pool = new Pool(gateway.origin, { connections: concurrency, pipelining: 1 });
@@ -160,6 +174,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
         expected: call.expected,
         pii: call.pii,
         requestSha256: createHash('sha256').update(bodyText).digest('hex'),
+        ...(call.drifted ? { drifted: true as const } : {}),
       };
       lines.push(`${JSON.stringify(truth)}\n`);
       summary.calls += 1;
@@ -189,6 +204,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
     }
 
     const context: EpisodeContext = { episodeId, random: rootRandom.fork(`episode-${index}`), split, openEndedShare, send };
+    if (drift && index >= drift.fromEpisode) context.drift = drift.tasks;
     try {
       await agent.runEpisode(context);
     } catch (error) {
@@ -221,6 +237,18 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
   summary.openEndedShare = summary.calls > 0 ? openEndedCalls / summary.calls : 0;
   summary.teacherCorrectRate = summary.scoredCalls > 0 ? correctCalls / summary.scoredCalls : null;
   return summary;
+}
+
+/** Validates the drift option against the agents of this run; a task no agent can drift is a caller's bug. */
+function checkDrift(drift: SimulationDrift | undefined, agents: readonly SimulatedAgent[]): { tasks: ReadonlySet<string>; fromEpisode: number } | null {
+  if (!drift || drift.tasks.length === 0) return null;
+  const fromEpisode = drift.fromEpisode ?? 0;
+  if (!Number.isSafeInteger(fromEpisode) || fromEpisode < 0) throw new RangeError(`drift.fromEpisode must be a non-negative integer, got ${fromEpisode}`);
+  const driftable = new Set(agents.flatMap((agent) => agent.driftableTasks ?? []));
+  for (const task of drift.tasks) {
+    if (!driftable.has(task)) throw new RangeError(`no agent of this run can drift '${task}' (driftable: ${[...driftable].join(', ') || 'none'})`);
+  }
+  return { tasks: new Set(drift.tasks), fromEpisode };
 }
 
 async function post(

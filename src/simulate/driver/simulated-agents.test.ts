@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { GroundTruth } from '../simulated-task.ts';
 import { runSimulation } from './run-simulation.ts';
-import { resolveSimulatedAgents, simulatedAgents } from './simulated-agents.ts';
+import { resolveDriftedTasks, resolveSimulatedAgents, simulatedAgents } from './simulated-agents.ts';
 import { startSimulationStack, type SimulationStack } from './start-simulation-stack.ts';
 
 const agents = Object.values(simulatedAgents);
@@ -90,6 +90,51 @@ describe('the real agents through the gateway and the teacher', () => {
     } finally {
       await stack.close();
     }
+  });
+
+  test('task drift from an episode on: the drifted calls carry the new field, earlier ones are unchanged', async () => {
+    const stack = await startSimulationStack({ skills, teacher: { seed: 23, errorRate: 0, latency: { scale: 0 } } });
+    try {
+      const support = resolveSimulatedAgents('support');
+      const run = async (file: string, drift?: { tasks: string[]; fromEpisode: number }) => {
+        const groundTruthFile = path.join(directory, file);
+        const summary = await runSimulation({ agents: support, episodes: 80, seed: 23, concurrency: 6, gatewayBaseUrl: stack.gateway.baseUrl, apiKey: stack.apiKey, groundTruthFile, ...(drift ? { drift } : {}) });
+        assert.equal(summary.failures, 0, summary.failureSamples.join('\n'));
+        assert.equal(summary.teacherCorrectRate, 1, JSON.stringify(summary.byTask));
+        return readFileSync(groundTruthFile, 'utf8').trimEnd().split('\n');
+      };
+      const plain = await run('no-drift.jsonl');
+      const drifted = await run('drift.jsonl', { tasks: ['support/extract-order'], fromEpisode: 40 });
+      const episodeOf = (line: string) => Number((JSON.parse(line) as GroundTruth).episodeId.split('-')[2]);
+      // Before the switch, byte for byte what a run without drift sends.
+      assert.deepEqual(drifted.filter((line) => episodeOf(line) < 40), plain.filter((line) => episodeOf(line) < 40));
+      let driftedOrders = 0;
+      for (const truth of drifted.map((line) => JSON.parse(line) as GroundTruth)) {
+        const late = Number(truth.episodeId.split('-')[2]) >= 40;
+        const isOrder = truth.task === 'support/extract-order';
+        assert.equal(truth.drifted, late && isOrder ? true : undefined, `${truth.episodeId} ${truth.task}`);
+        if (isOrder && truth.expected.kind === 'json') {
+          const value = truth.expected.value as Record<string, unknown>;
+          assert.equal('delivery' in value, late, truth.episodeId);
+          if (late) assert.ok(value.delivery === 'standard' || value.delivery === 'express');
+          if (late) driftedOrders += 1;
+        }
+      }
+      assert.equal(driftedOrders, 40);
+      assert.equal(stack.teacher.stats().unrecognised, 0);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  test('a drift no agent of the run can make is refused', async () => {
+    const options = { agents: resolveSimulatedAgents('query'), episodes: 1, gatewayBaseUrl: 'http://127.0.0.1:9/v1', apiKey: 'k' };
+    await assert.rejects(runSimulation({ ...options, drift: { tasks: ['support/extract-order'] } }), /no agent of this run can drift 'support\/extract-order'/);
+    await assert.rejects(runSimulation({ ...options, agents: resolveSimulatedAgents('support'), drift: { tasks: ['support/extract-order'], fromEpisode: -1 } }), /fromEpisode/);
+    assert.deepEqual(resolveDriftedTasks(' support/extract-order ,support/extract-order', resolveSimulatedAgents('query,support')), ['support/extract-order']);
+    assert.throws(() => resolveDriftedTasks('support/extract-contact', resolveSimulatedAgents('support')), /cannot drift.*driftable: support\/extract-order/);
+    assert.throws(() => resolveDriftedTasks('support/extract-order', resolveSimulatedAgents('query')), /driftable: none/);
+    assert.throws(() => resolveDriftedTasks(',', resolveSimulatedAgents('support')), /at least one/);
   });
 
   test('agent lists resolve by name and reject unknown names', () => {

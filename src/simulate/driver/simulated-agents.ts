@@ -40,3 +40,26 @@ export function resolveSimulatedAgents(list: string): SimulatedAgent[] {
 export function allSimulatedSkills(): SimulatedAgent['skills'] {
   return Object.values(simulatedAgents).flatMap((agent) => agent.skills);
 }
+
+/** The tasks these agents can drift (see `EpisodeContext.drift`), in agent order. */
+export function driftableTasksOf(agents: readonly SimulatedAgent[]): string[] {
+  return agents.flatMap((agent) => agent.driftableTasks ?? []);
+}
+
+/**
+ * Resolves a comma-separated list of tasks to drift (`--drift support/extract-order`) against the agents of
+ * a run, without duplicates. A task none of them can drift is a usage error (one line, listing those that can).
+ *
+ * @example resolveDriftedTasks('support/extract-order', resolveSimulatedAgents('support')) // → ['support/extract-order']
+ */
+export function resolveDriftedTasks(list: string, agents: readonly SimulatedAgent[]): string[] {
+  const driftable = driftableTasksOf(agents);
+  const tasks = [...new Set(list.split(',').map((task) => task.trim()).filter((task) => task.length > 0))];
+  if (tasks.length === 0) throw new UnderstudyError('invalid_request', `--drift needs at least one of: ${driftable.join(', ') || '(none for these agents)'}.`);
+  for (const task of tasks) {
+    if (!driftable.includes(task)) {
+      throw new UnderstudyError('invalid_request', `Task '${task}' cannot drift with these agents (driftable: ${driftable.join(', ') || 'none'}).`);
+    }
+  }
+  return tasks;
+}

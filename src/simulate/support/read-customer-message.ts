@@ -11,12 +11,14 @@ import {
   contactSentencesWithoutPhone,
   contactSentencesWithPhone,
   customerSlotPatterns,
+  deliverySentences,
   ibanSentences,
   intentBodies,
   orderLines,
   signOffs,
 } from './internal/customer-phrasings.ts';
 import { matchTemplates, substituteSlot } from '../internal/slot-template.ts';
+import { deliveryOptions, type DeliveryOption } from './support-case.ts';
 import { supportIntents, type SupportIntent } from './support-intents.ts';
 
 export interface CustomerMessageReading {
@@ -31,6 +33,8 @@ export interface CustomerMessageReading {
   name: string | null;
   email: string | null;
   phone: string | null;
+  /** The shipping option the customer states; null when they state none (messages before task drift). */
+  delivery: DeliveryOption | null;
 }
 
 /** Every intent body combined with every order line, in a fixed order, read as one template each. */
@@ -57,6 +61,10 @@ function readName(text: string): string | null {
   const signature = signOffPattern.exec(text);
   if (signature) return signature[1]!.trim();
   return matchTemplates(chatIntroductions, text)?.slots.name ?? null;
+}
+
+function readDelivery(text: string): DeliveryOption | null {
+  return deliveryOptions.find((option) => deliverySentences[option].some((sentence) => text.includes(sentence))) ?? null;
 }
 
 /** Reads a customer message; undefined when it contains no recognisable request about an order. */
@@ -86,5 +94,6 @@ export function readCustomerMessage(text: string): CustomerMessageReading | unde
     name: readName(text),
     email: contact?.slots.email ?? null,
     phone: contact?.slots.phone ?? null,
+    delivery: readDelivery(text),
   };
 }

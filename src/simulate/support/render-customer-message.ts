@@ -14,6 +14,7 @@ import {
   contactSentencesPhoneOnly,
   contactSentencesWithoutPhone,
   contactSentencesWithPhone,
+  deliverySentences,
   exportIntroductions,
   fillerSentences,
   greetings,
@@ -69,6 +70,8 @@ function renderExport(supportCase: SupportCase, random: Random): string {
       phone: supportCase.customer.phone?.value ?? null,
     },
     shipping_address: supportCase.order.shippingAddress.value,
+    // Only drifted cases have a delivery option; JSON.stringify leaves the key out otherwise.
+    shipping_method: supportCase.order.delivery,
     items: [{ sku: `SKU-${random.int(10000, 99999)}`, name: supportCase.order.product, qty: supportCase.order.quantity }],
     total: (supportCase.order.totalCents / 100).toFixed(2),
     currency: 'EUR',
@@ -88,6 +91,9 @@ function bodySentences(supportCase: SupportCase, random: Random): string[] {
       product: supportCase.order.product,
     }),
   ];
+  // Its own fork: the rest of the message is drawn exactly as in a case without a delivery option.
+  const { delivery } = supportCase.order;
+  if (delivery !== undefined) sentences.push(random.fork('delivery').pick(deliverySentences[delivery]));
   const fillers = random.sample(fillerSentences, random.weighted<number>([[0, 3], [1, 3], [2, 2], [4, 1]]));
   if (supportCase.intent === 'refund_request') {
     sentences.push(fillTemplate(random.pick(amountSentences), { amount: formatAmount(supportCase.order.totalCents, random) }));

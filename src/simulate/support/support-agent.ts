@@ -11,7 +11,7 @@ import { chooseToolSkill, createChooseToolCall } from './choose-tool-skill.ts';
 import { classifyIntentSkill, createClassifyIntentCall } from './classify-intent-skill.ts';
 import { createDraftReplyCall, draftReplySkill, type ToolExchange } from './draft-reply-skill.ts';
 import { createExtractContactCall, extractContactSkill } from './extract-contact-skill.ts';
-import { createExtractOrderCall, extractOrderSkill } from './extract-order-skill.ts';
+import { createExtractOrderCall, extractOrderSkill, extractOrderTask } from './extract-order-skill.ts';
 import type { SupportThread } from './internal/support-request.ts';
 import { renderCustomerMessage } from './render-customer-message.ts';
 import { createSupportCase } from './support-case.ts';
@@ -47,9 +47,13 @@ export const supportAgent: SimulatedAgent = {
     summarizeThreadSkill,
     chatSkill,
   ],
+  // The drifted extract-order asks for the delivery option too; the customer states it in every call of
+  // the episode (one sentence more, drawn from its own fork), the other tasks' answers stay the same.
+  driftableTasks: [extractOrderTask],
   async runEpisode(context: EpisodeContext): Promise<void> {
     const { random, split } = context;
-    const supportCase = createSupportCase(random.fork('case'), split);
+    const orderDrifted = context.drift?.has(extractOrderTask) ?? false;
+    const supportCase = createSupportCase(random.fork('case'), split, { withDelivery: orderDrifted });
     const thread: SupportThread = { supportCase, customerMessage: renderCustomerMessage(supportCase, random.fork('message')) };
     const flow = random.fork('flow');
     const openProbability = openStepProbability(context.openEndedShare);
@@ -58,7 +62,7 @@ export const supportAgent: SimulatedAgent = {
     const label = (firstMessage(classified)?.content ?? '').trim();
     const intent = isSupportIntent(label) ? label : null;
 
-    await context.send(createExtractOrderCall(thread, random.fork('extract-order')));
+    await context.send(createExtractOrderCall(thread, random.fork('extract-order'), { drifted: orderDrifted }));
     // Contact details matter when someone has to get back to the customer outside the chat.
     if (intent === 'complaint' || intent === 'refund_request' || flow.chance(0.5)) {
       await context.send(createExtractContactCall(thread, random.fork('extract-contact')));

@@ -23,6 +23,10 @@ import { supportIntents, type SupportIntent } from './support-intents.ts';
 
 export type SupportChannel = 'email' | 'chat' | 'thread';
 
+/** The shipping option of an order, as the drifted `support/extract-order` schema asks for it. */
+export type DeliveryOption = 'standard' | 'express';
+export const deliveryOptions: readonly DeliveryOption[] = ['standard', 'express'];
+
 export interface SupportCase {
   company: string;
   intent: SupportIntent;
@@ -43,6 +47,11 @@ export interface SupportCase {
     totalCents: number;
     /** As the shop stores it, possibly multi-line: it only appears inside JSON (exports, tool results). */
     shippingAddress: CountryValue;
+    /**
+     * Set only for cases drawn `withDelivery` (task drift, see `createSupportCase`), and then the customer
+     * states it. Absent, the message names no shipping option, exactly as before drift existed.
+     */
+    delivery?: DeliveryOption;
   };
   /** Only for address changes: where the order should go now. */
   newAddress: CountryValue | null;
@@ -76,8 +85,17 @@ function oneLine(value: string): string {
  */
 const openingMessageBoost = { phone: 3, iban: 12, card_number: 8, api_key: 6, date_of_birth: 2, email: 2 } as const;
 
+export interface SupportCaseOptions {
+  /**
+   * Also draw the order's delivery option, which the customer then states (the drifted
+   * `support/extract-order` asks for it). It comes from its own fork, so every other value of the case is
+   * the one the same random state gives without it.
+   */
+  withDelivery?: boolean;
+}
+
 /** Draws a case. Inclusion rates follow the world's PII plan, boosted for a ticket's opening message. */
-export function createSupportCase(random: Random, split: DataSplit): SupportCase {
+export function createSupportCase(random: Random, split: DataSplit, options: SupportCaseOptions = {}): SupportCase {
   const pools = valuePools(split);
   const intent = random.pick(supportIntents);
   const channel = random.weighted<SupportChannel>([
@@ -110,7 +128,7 @@ export function createSupportCase(random: Random, split: DataSplit): SupportCase
   }
   const pastedApiKey = maybe(random, 'api_key', { rate: openingMessageBoost.api_key }) ? apiKey(random) : null;
   const birthDate = maybe(random, 'date_of_birth', { rate: openingMessageBoost.date_of_birth }) ? dateOfBirth(random) : null;
-  return {
+  const supportCase: SupportCase = {
     company: random.pick(pools.companies),
     intent,
     channel,
@@ -129,4 +147,11 @@ export function createSupportCase(random: Random, split: DataSplit): SupportCase
     includesExport: random.chance(0.2),
     agentName: personName(random, split),
   };
+  if (options.withDelivery) {
+    supportCase.order.delivery = random.fork('delivery').weighted<DeliveryOption>([
+      ['standard', 3],
+      ['express', 2],
+    ]);
+  }
+  return supportCase;
 }

@@ -3,6 +3,7 @@
  * teacher reads messages back with the same templates, so every list here is shared by both sides. Each
  * template keeps fixed text after its last slot, because slots match lazily.
  */
+import type { DeliveryOption } from '../support-case.ts';
 import type { SupportIntent } from '../support-intents.ts';
 
 /** Intent bodies; `{orderLine}` is replaced by one of `orderLines` before rendering or matching. */
@@ -59,6 +60,28 @@ export const orderLines: readonly string[] = [
   'order #{orderId} ({product}, qty {quantity})',
   'my {product} order ({quantity} pcs, ref. {orderId})',
 ];
+
+/**
+ * How a customer says which shipping they chose; only cases with a delivery option (task drift) carry one.
+ * Slot-free, and no sentence of one option contains a sentence of the other, so the reader tells them
+ * apart by containment. Some name the option, some only describe it, as customers do.
+ */
+export const deliverySentences: Readonly<Record<DeliveryOption, readonly string[]>> = {
+  standard: [
+    'I chose standard delivery at checkout.',
+    'It was sent with the free standard shipping.',
+    'Shipping method: standard.',
+    'I did not pay for faster shipping, the normal option was fine.',
+    'I picked the cheapest shipping, no rush on my side.',
+  ],
+  express: [
+    'I paid extra for express delivery.',
+    'I chose express shipping at checkout.',
+    'Shipping method: express.',
+    'I paid the surcharge for next-day delivery.',
+    'I picked the fastest shipping option because I need it soon.',
+  ],
+};
 
 export const amountSentences: readonly string[] = [
   'I paid {amount} for it.',
