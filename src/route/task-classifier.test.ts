@@ -4,6 +4,9 @@ import type { CallRecord } from '../contracts/call-record.ts';
 import type { KnownTask, TaskSignature } from '../contracts/task-signature.ts';
 import { discoverTasks, extractCallFeatures, knownTaskFromDiscovered, type DiscoveryResult } from '../discover/index.ts';
 import { createSimulatedTraffic } from '../discover/report/internal/simulated-call-records.ts';
+import { createRandom } from '../simulate/random.ts';
+import { supportAgent } from '../simulate/support/support-agent.ts';
+import { teacherAnswer } from '../simulate/support/internal/teacher-for-tests.ts';
 import { createTaskClassifier, type TaskClassifier } from './task-classifier.ts';
 
 /** Discovery on one seed's traffic (task headers stripped); the classifier then meets another seed's calls. */
@@ -97,6 +100,33 @@ describe('createTaskClassifier on simulator traffic', () => {
     const task = discovery.tasks[0]!;
     assert.deepEqual(classifier.classify({ messages: [{ role: 'user', content: 'anything' }] }, task.id), { task: task.id, method: 'declared', similarity: 1 });
     assert.deepEqual(classifier.classify(fresh[0]!.request, 'never-declared-before'), { task: null, method: 'unknown', similarity: 0 });
+  });
+
+  it('keeps a task whose schema gained a field (drift) on its route', async () => {
+    const { classifier, mapping } = trained;
+    const results: Record<string, number> = {};
+    for (let seed = 0; seed < 40; seed += 1) {
+      await supportAgent.runEpisode({
+        episodeId: `drift-${seed}`,
+        random: createRandom(`drift-${seed}`),
+        split: 'train',
+        openEndedShare: 0.3,
+        drift: new Set(['support/extract-order']),
+        send: async (call) => {
+          if (call.task === 'support/extract-order') {
+            const schema = (call.request as { response_format?: { json_schema?: { schema?: { properties?: Record<string, unknown> } } } }).response_format?.json_schema?.schema;
+            assert.ok(schema?.properties?.['delivery'] !== undefined, 'the drifted schema has the new field');
+            const result = classifier.classify(call.request, null);
+            const key = result.task === null ? 'unknown' : mapping.get(result.task)!;
+            results[key] = (results[key] ?? 0) + 1;
+          }
+          return teacherAnswer(supportAgent.skills, call.request, createRandom(`answer-${seed}`));
+        },
+      });
+    }
+    const total = Object.values(results).reduce((sum, count) => sum + count, 0);
+    assert.ok(total >= 20, `${total} drifted calls`);
+    assert.ok((results['support/extract-order'] ?? 0) / total >= 0.95, JSON.stringify(results));
   });
 
   it('sends a call with one anchor sentence reworded to its task by nearest', () => {

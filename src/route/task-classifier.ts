@@ -68,7 +68,14 @@ export function createTaskClassifier(tasks: readonly KnownTask[], options: TaskC
   const shapeFits = (index: number, tools: string | null, format: string | null): boolean => {
     const [toolsA, toolsB] = toolsShape[index]!;
     const [formatA, formatB] = formatShape[index]!;
-    return (tools === toolsA || tools === toolsB) && (format === formatA || format === formatB);
+    return (tools === toolsA || tools === toolsB) && (format === formatA || format === formatB || schemaGrew(formatA, format) || schemaGrew(formatB, format));
+  };
+  // A task whose schema gained fields since discovery (the agent's developer added one) is still that task: its
+  // calls keep their route, and the specialist trained on the old shape is checked like any other — its answers
+  // fail validation or disagree, they escalate, and the loop retrains on the new shape.
+  const grownFormatHit = (index: number, format: string | null): number => {
+    const required = formatShape[index]![0];
+    return required !== null && format !== required && schemaGrew(required, format) ? 1 : 0;
   };
 
   // One posting list per feature: the tasks whose signature has it, and in which role.
@@ -163,7 +170,7 @@ export function createTaskClassifier(tasks: readonly KnownTask[], options: TaskC
           allowTemplate &&
           specificity[index]! > 0 &&
           anchorHits[index] === anchorCount[index] &&
-          structureHits[index] === structureCount[index] &&
+          structureHits[index]! + grownFormatHit(index, format) === structureCount[index] &&
           sentenceHits[index]! > 0 &&
           sentenceHits[index] === knownSentences &&
           (template < 0 || moreSpecific(index, template))
@@ -232,4 +239,13 @@ function readFeatures(request: unknown): CallFeatures | null {
     return null;
   }
   return result.ok ? result.features : null;
+}
+
+/** `r:json_schema:<keys>` of a call whose schema has every key of the task's schema, and more. */
+function schemaGrew(taskKey: string | null, callKey: string | null): boolean {
+  const prefix = 'r:json_schema:';
+  if (taskKey === null || callKey === null || !taskKey.startsWith(prefix) || !callKey.startsWith(prefix) || taskKey === callKey) return false;
+  const callFields = new Set(callKey.slice(prefix.length).split(','));
+  const taskFields = taskKey.slice(prefix.length).split(',');
+  return taskFields.length > 0 && taskFields[0] !== '' && taskFields.every((field) => callFields.has(field)) && callFields.size > taskFields.length;
 }
