@@ -6,12 +6,14 @@
  * `rankCandidates`, which orders them and says why.
  *
  * Scoring is injected (`scorer`): selection sits above evaluation in the pipeline, so the command wires
- * the evaluation module's metrics in; selection itself only counts.
+ * the evaluation module's metrics in; selection itself only counts. So is answer confidence
+ * (`answerConfidence`, the evaluation module's): given it, every call asks the engine for logprobs and each run
+ * keeps one confidence record per example, the samples a routing threshold is calibrated on.
  */
 import type { ChatMessage } from '../contracts/chat-completion.ts';
 import type { LoadedDataset } from '../curate/dataset/read-dataset.ts';
 import type { FineTuneMessage } from '../curate/dataset/training-example.ts';
-import type { EngineResult, SpecialistEngine } from '../providers/engines/specialist-engine.ts';
+import type { EngineResult, EngineTokenLogprob, SpecialistEngine } from '../providers/engines/specialist-engine.ts';
 import { engineRequestFromChat } from '../providers/engines/engine-request.ts';
 import { answerAsText, splitDatasetLine, withFewShotExamples } from './few-shot-prompt.ts';
 
@@ -59,6 +61,23 @@ export interface SelectionCandidate {
   open(): Promise<SpecialistEngine>;
 }
 
+/** Turns an answer's token logprobs into one confidence in [0, 1], or null without evidence. */
+export type SelectionConfidence = (logprobs: EngineTokenLogprob[] | null) => number | null;
+
+/**
+ * One example's answer as the router would judge it: how sure the engine was (the injected `answerConfidence`,
+ * e.g. the least likely generated token's probability) and how the answer scored. These are the samples a
+ * confidence threshold is calibrated on.
+ */
+export interface AnswerConfidenceRecord {
+  /** Null when the engine gave no logprobs, or the call failed. */
+  confidence: number | null;
+  correct: boolean;
+  valid: boolean;
+  /** The engine call threw: no answer, counted as neither correct nor valid. */
+  error: boolean;
+}
+
 export interface FailureExample {
   /** The last prompt message, shortened. */
   input: string;
@@ -91,6 +110,11 @@ export interface CandidateRun {
   licence?: string;
   metric: string;
   failures: FailureExample[];
+  /**
+   * One record per example, in split order. Set only when `runSelection` was given `answerConfidence`, so
+   * selections without it (and those saved before this field) keep their shape.
+   */
+  confidences?: AnswerConfidenceRecord[];
 }
 
 export interface UnreachableCandidate {
@@ -110,6 +134,12 @@ export interface RunSelectionOptions {
   dataset: LoadedDataset;
   candidates: readonly SelectionCandidate[];
   scorer: SelectionScorer;
+  /**
+   * When given, engines are asked for logprobs and each run records every answer's confidence in
+   * `confidences` (pass src/evaluate/answer-confidence.ts `answerConfidence`). Without it no logprobs are
+   * requested (they cost engine time) and runs have no `confidences`.
+   */
+  answerConfidence?: SelectionConfidence;
   /** Validation examples to run (the first N, in file order). Default 30. */
   limit?: number;
   /** Worked examples in few-shot mode. Default 3. */
@@ -159,6 +189,8 @@ export async function runSelection(options: RunSelectionOptions): Promise<Select
       for (const mode of candidate.modes) {
         if (mode === 'few-shot' && examples.length === 0) continue;
         const run = newRun(candidate, mode);
+        const confidences: AnswerConfidenceRecord[] = [];
+        if (options.answerConfidence !== undefined) run.confidences = confidences;
         const latencies: number[] = [];
         let generatedTokens = 0;
         let scoreSum = 0;
@@ -174,7 +206,7 @@ export async function runSelection(options: RunSelectionOptions): Promise<Select
           let failure: string | null = null;
           try {
             result = await engine.complete(
-              engineRequestFromChat({ messages, tools, responseFormat, maxTokens, adapter: mode === 'specialist' ? candidate.adapter : undefined, signal: options.signal }),
+              engineRequestFromChat({ messages, tools, responseFormat, maxTokens, adapter: mode === 'specialist' ? candidate.adapter : undefined, logprobs: options.answerConfidence !== undefined, signal: options.signal }),
             );
           } catch (error) {
             if (options.signal?.aborted) throw error;
@@ -183,6 +215,7 @@ export async function runSelection(options: RunSelectionOptions): Promise<Select
           run.examples += 1;
           if (result === null) {
             run.errors += 1;
+            confidences.push({ confidence: null, correct: false, valid: false, error: true });
             recordFailure(options.keptFailures ?? defaultKeptFailures, run, prompt, reference, null, `engine error: ${failure ?? 'unknown'}`);
           } else {
             latencies.push(result.latencyMs);
@@ -192,6 +225,7 @@ export async function runSelection(options: RunSelectionOptions): Promise<Select
             run.metric = verdict.metric;
             scoreSum += verdict.score;
             if (verdict.valid) valid += 1;
+            confidences.push({ confidence: options.answerConfidence?.(result.logprobs) ?? null, correct: verdict.correct, valid: verdict.valid, error: false });
             if (verdict.correct) run.correct += 1;
             else recordFailure(options.keptFailures ?? defaultKeptFailures, run, prompt, reference, got, result.finishReason === 'length' ? `cut off at ${maxTokens} tokens; ${verdict.reason ?? ''}` : (verdict.reason ?? 'differs'));
           }
