@@ -19,6 +19,7 @@ import { createWorkerCommand } from './commands/worker-command.ts';
 import { createJobsCommand } from './commands/jobs-command.ts';
 import { createRoutesCommand } from './commands/routes-command.ts';
 import { createEconomicsCommand } from './commands/economics-command.ts';
+import { createLoopCommand } from './commands/loop-command.ts';
 import { createReportCommand } from './commands/report-command.ts';
 import { createServeCommand } from './commands/serve-command.ts';
 import { createSimulateCommand } from './commands/simulate-command.ts';
@@ -31,7 +32,7 @@ export function createProgram(): Command {
     .version(packageJson.version)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const command of [createDemoCommand(), createServeCommand(), createKeysCommand(), createImportCommand(), createCallsCommand(), createReportCommand(), createDatasetCommand(), createSimulateCommand(), createModelsCommand(), createSelectCommand(), createTrainCommand(), createEvalCommand(), createWorkerCommand(), createJobsCommand(), createRoutesCommand(), createEconomicsCommand(), createAdminTokenCommand()]) {
+  for (const command of [createDemoCommand(), createServeCommand(), createKeysCommand(), createImportCommand(), createCallsCommand(), createReportCommand(), createDatasetCommand(), createSimulateCommand(), createModelsCommand(), createSelectCommand(), createTrainCommand(), createEvalCommand(), createWorkerCommand(), createJobsCommand(), createRoutesCommand(), createEconomicsCommand(), createLoopCommand(), createAdminTokenCommand()]) {
     program.addCommand(command);
   }
   for (const command of program.commands) propagateExitOverride(command);

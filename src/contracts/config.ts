@@ -89,6 +89,43 @@ export const routingConfigSchema = z.strictObject({
 });
 export type RoutingConfig = z.infer<typeof routingConfigSchema>;
 
+/** One training budget: what the loop trains a specialist with. */
+export const trainingBudgetSchema = z.strictObject({
+  backend: z.enum(['lora', 'micro']).default('lora'),
+  /** `default` (SmolLM2-135M-Instruct), a GGUF path, `pypi:…` or `hf:…`. */
+  base: z.string().min(1).default('default'),
+  /** Hyperparameters passed to the backend (`maxSteps`, `rank`, `learningRate`, `batchSize`, …). */
+  hyperparameters: z.record(z.string(), z.unknown()).default({ maxSteps: 40, rank: 16, learningRate: 0.0015 }),
+  device: z.enum(['auto', 'cpu', 'cuda']).default('auto'),
+});
+export type TrainingBudget = z.infer<typeof trainingBudgetSchema>;
+
+/** The closed loop (`understudy loop`): when it retrains and with what budget. */
+export const loopConfigSchema = z.strictObject({
+  /** The budget for every task, unless `tasks` names one. */
+  training: trainingBudgetSchema.default(trainingBudgetSchema.parse({})),
+  /** Per-task budgets, by task id or name; merged over `training`. */
+  tasks: z.record(z.string(), trainingBudgetSchema.partial()).default({}),
+  /**
+   * A task needs this many teacher answers before the loop trains for it: with the default 10% validation
+   * split, 300 leave about 30 held-out examples, the fewest `gates.minExamples` accepts as evidence.
+   */
+  minExamples: z.number().int().positive().default(300),
+  /** Retrain when the task's usable examples grew by this factor since its specialist's dataset. */
+  retrainGrowth: z.number().min(1).default(1.5),
+  /** Retrain when quality escalations exceed this share of routed calls since the route last changed… */
+  retrainEscalationRate: z.number().min(0).max(1).default(0.1),
+  /** …over at least this many routed calls. */
+  retrainMinRoutedCalls: z.number().int().positive().default(20),
+  /** At most this many trainings per round (the tasks with the most teacher answers first); omit for no limit. */
+  maxTrainingsPerRound: z.number().int().positive().optional(),
+  /** Validation examples the offline evaluation runs (the gate before shadow). */
+  evalExamples: z.number().int().positive().default(60),
+  /** Minutes between rounds with `understudy loop --every`. */
+  everyMinutes: z.number().positive().default(60),
+});
+export type LoopConfig = z.infer<typeof loopConfigSchema>;
+
 export const configSchema = z.strictObject({
   gateway: z
     .strictObject({
@@ -146,6 +183,8 @@ export const configSchema = z.strictObject({
     .default({ minAgreement: 0.98, minValidRate: 1, minExamples: 30 }),
   /** The heterogeneous router (src/route): how specialists serve, are checked, promoted and rolled back. */
   routing: routingConfigSchema.default(routingConfigSchema.parse({})),
+  /** The closed loop: retraining triggers and per-task training budgets. */
+  loop: loopConfigSchema.default(loopConfigSchema.parse({})),
 });
 export type UnderstudyConfig = z.infer<typeof configSchema>;
 

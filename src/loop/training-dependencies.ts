@@ -6,17 +6,17 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { UnderstudyError } from '../../contracts/errors.ts';
-import { defaultSlmServing } from '../../discover/report/default-cost-model.ts';
-import { selectionScorer } from '../../evaluate/index.ts';
-import { ensureDefaultBaseModel } from '../../providers/models/default-base-model.ts';
-import { resolveModelSource } from '../../providers/models/resolve-model-source.ts';
-import type { Store } from '../../store/store.ts';
-import { createHostedFineTuningBackend } from '../../train/backends/hosted-fine-tuning-backend.ts';
-import { createLoraBackend } from '../../train/backends/lora-backend.ts';
-import { createMicroBackend } from '../../train/backends/micro-backend.ts';
-import type { RunTrainingJobOptions } from '../../train/run-training-job.ts';
-import type { TrainingBackendName } from '../../train/training-backend.ts';
+import { UnderstudyError } from '../contracts/errors.ts';
+import { defaultSlmServing } from '../discover/report/default-cost-model.ts';
+import { selectionScorer } from '../evaluate/index.ts';
+import { ensureDefaultBaseModel } from '../providers/models/default-base-model.ts';
+import { resolveModelSource } from '../providers/models/resolve-model-source.ts';
+import type { Store } from '../store/store.ts';
+import { createHostedFineTuningBackend } from '../train/backends/hosted-fine-tuning-backend.ts';
+import { createLoraBackend } from '../train/backends/lora-backend.ts';
+import { createMicroBackend } from '../train/backends/micro-backend.ts';
+import type { RunTrainingJobOptions } from '../train/run-training-job.ts';
+import type { TrainingBackendName } from '../train/training-backend.ts';
 
 export function workerId(): string {
   return `${os.hostname()}:${process.pid}`;

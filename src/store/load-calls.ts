@@ -1,6 +1,6 @@
 /** Reads every logged call matching a filter, oldest first, in pages (reports and dataset builds need them all). */
-import type { CallRecord } from '../../contracts/call-record.ts';
-import type { CallFilter, Store } from '../../store/store.ts';
+import type { CallRecord } from '../contracts/call-record.ts';
+import type { CallFilter, Store } from './store.ts';
 
 const pageSize = 5_000;
 

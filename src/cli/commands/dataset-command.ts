@@ -7,12 +7,9 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { UnderstudyError } from '../../contracts/errors.ts';
-import { buildDataset } from '../../curate/dataset/build-dataset.ts';
-import { createRedactor } from '../../curate/redact/create-redactor.ts';
-import { loadOrCreateSecretKey } from '../../curate/redact/load-or-create-secret-key.ts';
-import { createPseudonymVault } from '../../curate/redact/pseudonym-vault.ts';
+import { buildTaskDataset } from '../../curate/dataset/build-task-dataset.ts';
 import { printJson } from '../cli-output.ts';
-import { loadCalls } from './load-calls.ts';
+import { loadCalls } from '../../store/load-calls.ts';
 import { resolveTask } from './resolve-task.ts';
 import { addCommonOptions, withConfiguredStore, type GlobalOptions } from './shared-options.ts';
 
@@ -41,18 +38,15 @@ export function createDatasetCommand(): Command {
           const calls = await loadCalls(store, { projectId: options.project });
           const found = await resolveTask(calls, task);
           const members = new Set(found.callIds);
-          const secretKey = loadOrCreateSecretKey(loaded.dataDir);
-          const vault = createPseudonymVault({ repository: store.pseudonyms, secretKey });
-          const scope = `dataset:${found.id}`;
-          const redactor = createRedactor({ mode, scope, secretKey, known: await vault.known(scope) });
-          const built = await buildDataset({
-            task: found.id,
+          const built = await buildTaskDataset({
+            taskId: found.id,
             calls: calls.filter((call) => members.has(call.id)),
-            redactor,
+            pseudonyms: store.pseudonyms,
+            dataDir: loaded.dataDir,
+            mode,
             outDir: path.resolve(options.out ?? path.join(loaded.dataDir, 'datasets')),
-            seed: options.seed,
+            ...(options.seed === undefined ? {} : { seed: options.seed }),
           });
-          await vault.save(scope, redactor.takeNewMappings());
           if (options.json) return printJson({ dir: built.dir, reused: built.reused, manifest: built.manifest });
           const manifest = built.manifest as unknown as { counts?: Record<string, unknown> };
           process.stdout.write(`${built.reused ? 'Unchanged' : 'Built'} ${built.dir}\n`);

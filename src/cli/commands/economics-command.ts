@@ -10,7 +10,7 @@ import { createPricingTable } from '../../providers/pricing-table.ts';
 import { computeEconomics } from '../../route/compute-economics.ts';
 import { renderEconomicsTable } from '../../route/render-economics.ts';
 import { printJson } from '../cli-output.ts';
-import { loadCalls } from './load-calls.ts';
+import { loadCalls } from '../../store/load-calls.ts';
 import { addCommonOptions, withConfiguredStore, type GlobalOptions } from './shared-options.ts';
 
 export function createEconomicsCommand(): Command {

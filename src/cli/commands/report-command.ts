@@ -15,7 +15,7 @@ import { renderReportHtml } from '../../discover/report/render-report-html.ts';
 import { renderReportMarkdown } from '../../discover/report/render-report-markdown.ts';
 import { renderReportTerminal } from '../../discover/report/render-report-terminal.ts';
 import { printJson } from '../cli-output.ts';
-import { loadCalls } from './load-calls.ts';
+import { loadCalls } from '../../store/load-calls.ts';
 import { addCommonOptions, withConfiguredStore, type GlobalOptions } from './shared-options.ts';
 
 interface ReportOptions extends GlobalOptions {

@@ -21,7 +21,7 @@ import { runSelection, type SelectionCandidate, type UnreachableCandidate } from
 import { specialistCandidate } from '../../select/specialist-candidate.ts';
 import { locateCatalogCandidates, parseCandidateSpec, type EmbeddedEngineSettings } from '../../select/selection-candidates.ts';
 import { colour, printJson, printTable } from '../cli-output.ts';
-import { loadCalls } from './load-calls.ts';
+import { loadCalls } from '../../store/load-calls.ts';
 import { parseModelsConstraints } from './models-command.ts';
 import { findDatasetDirectory } from './find-dataset-directory.ts';
 import { addCommonOptions, withConfiguredStore, type GlobalOptions } from './shared-options.ts';

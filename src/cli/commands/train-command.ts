@@ -11,9 +11,9 @@ import { runJobWorker } from '../../train/run-job-worker.ts';
 import { launchTraining, pollTraining, type TrainJobProgress, type TrainJobSpec } from '../../train/training-job.ts';
 import { colour, printJson } from '../cli-output.ts';
 import { findDatasetDirectory } from './find-dataset-directory.ts';
-import { loadCalls } from './load-calls.ts';
+import { loadCalls } from '../../store/load-calls.ts';
 import { addCommonOptions, withConfiguredStore, type GlobalOptions } from './shared-options.ts';
-import { trainingDependencies } from './training-dependencies.ts';
+import { trainingDependencies } from '../../loop/training-dependencies.ts';
 
 interface TrainOptions extends GlobalOptions {
   dataset?: string;

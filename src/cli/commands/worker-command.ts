@@ -7,7 +7,7 @@ import { UnderstudyError } from '../../contracts/errors.ts';
 import { runJobWorker } from '../../train/run-job-worker.ts';
 import { printJson } from '../cli-output.ts';
 import { addCommonOptions, withConfiguredStore, type GlobalOptions } from './shared-options.ts';
-import { trainingDependencies } from './training-dependencies.ts';
+import { trainingDependencies } from '../../loop/training-dependencies.ts';
 
 interface WorkerOptions extends GlobalOptions {
   once?: boolean;

@@ -16,6 +16,8 @@ import { messageTexts, readTrainingExample, type TrainingExample } from './train
 /** Why a call was left out, in the order they are tested. */
 export const filterReasons = [
   'malformed',
+  // A specialist's own answer: training on it would teach the specialist itself, not the teacher.
+  'specialist_answer',
   'error',
   'cancelled',
   'truncated',
@@ -71,6 +73,7 @@ export function filterCalls(calls: Iterable<unknown>, options: FilterCallsOption
 
 /** The verdict on one well-typed call; the example it yields when kept. */
 export function judgeCall(record: CallRecord, options: FilterCallsOptions = {}): CallVerdict {
+  if (record.route === 'specialist') return { keep: false, reason: 'specialist_answer', detail: `answered by specialist ${record.routing?.specialistId ?? '(unknown)'}` };
   if (record.status === 'error') return { keep: false, reason: 'error', detail: record.errorClass ?? 'error' };
   if (record.status === 'cancelled') return { keep: false, reason: 'cancelled', detail: 'cancelled' };
   const choice = firstChoice(record.response);

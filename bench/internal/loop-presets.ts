@@ -1,0 +1,66 @@
+/**
+ * The two sizes of the closed-loop benchmark. `full` is the issue's measurement (≥ 2,000 measured calls, every
+ * agent, drift, training budgets sized for a specialist to reach the gates; on CPU each LoRA takes minutes, on a
+ * GPU seconds). `quick` is the CI variant: one agent, the biggest task trained per round with a few steps, gates
+ * and promotion thresholds lowered so the machinery (train → shadow → promote → serve → audit → roll back) runs
+ * end to end in minutes; bench/loop.test.ts states the figures it must reach.
+ */
+import type { LoopBenchmarkOptions } from './loop-benchmark.ts';
+
+/**
+ * @param base the base model for LoRA training: `default`, or a GGUF path (the benchmark passes the repository's
+ *   cached SmolLM2 so each run does not download it into its temporary data directory again).
+ */
+export function loopBenchmarkPreset(size: 'quick' | 'full', device: 'auto' | 'cpu' | 'cuda' = 'auto', base = 'default'): Omit<LoopBenchmarkOptions, 'onProgress'> {
+  if (size === 'quick') {
+    return {
+      agents: 'support',
+      rounds: 2,
+      episodesPerRound: 70,
+      driftRound: 2,
+      driftTask: 'support/extract-order',
+      driftSchema: 'order_details',
+      measureCalls: 150,
+      brokenCalls: 80,
+      concurrency: 4,
+      config: {
+        gates: { minAgreement: 0, minValidRate: 0.9, minExamples: 4 },
+        routing: {
+          threads: 1,
+          timeoutMs: 30_000,
+          auditShare: 0.2,
+          canaryShare: 0.5,
+          canaryAuditShare: 0.5,
+          promotion: { window: 20, minCalls: 4, minAgreement: 0, maxEscalationRate: 1 },
+          rollback: { window: 10, minCalls: 4, maxEscalationRate: 0.5, minAudits: 2, maxAuditDisagreement: 0.5 },
+        },
+        loop: {
+          minExamples: 40,
+          evalExamples: 8,
+          maxTrainingsPerRound: 1,
+          retrainGrowth: 100,
+          training: { backend: 'lora', base, device, hyperparameters: { maxSteps: 6, rank: 8, learningRate: 0.003 } },
+        },
+      },
+    };
+  }
+  return {
+    agents: 'support,query,toolloop',
+    rounds: 4,
+    episodesPerRound: 200,
+    driftRound: 3,
+    driftTask: 'support/extract-order',
+    driftSchema: 'order_details',
+    measureCalls: 2000,
+    brokenCalls: 300,
+    concurrency: 8,
+    config: {
+      routing: { threads: 1 },
+      loop: {
+        minExamples: 300,
+        evalExamples: 60,
+        training: { backend: 'lora', base, device, hyperparameters: { maxSteps: 40, rank: 16, learningRate: 0.0015 } },
+      },
+    },
+  };
+}

@@ -1,0 +1,230 @@
+/**
+ * One round of the closed loop (S1–S6 as jobs): read what was logged, rediscover the tasks (keeping their ids
+ * stable), and for every task a specialist could take — structured, enough teacher answers — decide whether to
+ * train: no specialist yet, the data grew, quality escalations cluster since the route last changed, or the
+ * route was rolled back. Training runs as a job (the same queue `understudy worker` serves), the new specialist
+ * is evaluated offline on the task's validation split with its confidence threshold calibrated for the target
+ * precision, and only if it passes the gates does it enter its route — in shadow, from where the governor
+ * promotes it on live traffic. Escalated calls are teacher answers like any other: they join the next dataset;
+ * answers a specialist delivered never do (the dataset filter drops them).
+ */
+import type { CallRecord } from '../contracts/call-record.ts';
+import type { LoadedConfig, TrainingBudget } from '../contracts/config.ts';
+import type { RoutePolicy } from '../contracts/route-policy.ts';
+import type { KnownTask } from '../contracts/task-signature.ts';
+import { buildTaskDataset } from '../curate/dataset/build-task-dataset.ts';
+import { readDataset } from '../curate/dataset/read-dataset.ts';
+import { buildReplaceabilityReport } from '../discover/build-replaceability-report.ts';
+import { knownTaskFromDiscovered } from '../discover/known-task-from-discovered.ts';
+import { evaluateSpecialist, type SpecialistEvaluation } from '../evaluate/evaluate-specialist.ts';
+import { specialistCandidate } from '../select/specialist-candidate.ts';
+import { loadCalls } from '../store/load-calls.ts';
+import type { SpecialistRecord, Store } from '../store/store.ts';
+import { runJobWorker } from '../train/run-job-worker.ts';
+import { launchTraining, pollTraining, type TrainJobProgress } from '../train/training-job.ts';
+import { carryTaskIds } from './carry-task-ids.ts';
+import { trainingDependencies } from './training-dependencies.ts';
+
+export type TaskAction = 'trained' | 'kept' | 'skipped' | 'failed';
+
+export interface LoopTaskOutcome {
+  task: string;
+  name: string;
+  calls: number;
+  /** Calls answered by the teacher (the LLM): what a dataset can learn from. */
+  teacherAnswers: number;
+  action: TaskAction;
+  /** Why: the retraining trigger, or why nothing happened. */
+  reason: string;
+  routeMode: RoutePolicy['mode'] | null;
+  specialistId: string | null;
+  evaluation?: { examples: number; agreement: number; threshold: number | null; coverage: number; deliveredAgreement: number; passed: boolean };
+  trainSeconds?: number;
+}
+
+export interface LoopRoundReport {
+  startedAt: number;
+  seconds: number;
+  calls: number;
+  tasks: LoopTaskOutcome[];
+}
+
+export interface RunLoopRoundOptions {
+  store: Store;
+  loaded: LoadedConfig;
+  /** Only these tasks (ids or names) are trained; all are still rediscovered. */
+  only?: readonly string[];
+  onProgress?: (message: string) => void;
+  onTrainingProgress?: (task: string, progress: TrainJobProgress) => void;
+  signal?: AbortSignal;
+}
+
+export async function runLoopRound(options: RunLoopRoundOptions): Promise<LoopRoundReport> {
+  const startedAt = Date.now();
+  const { store } = options;
+  const say = options.onProgress ?? (() => undefined);
+  const calls = await loadCalls(store, {});
+  say(`read ${calls.length} calls`);
+  const { report, discovery } = await buildReplaceabilityReport(calls);
+  const verdicts = new Map(report.tasks.map((task) => [task.taskId, task.verdict]));
+  const byId = new Map(calls.map((call) => [call.id, call]));
+  const members = new Map(discovery.tasks.map((task) => [task.id, task.callIds.map((id) => byId.get(id)!).filter(Boolean)]));
+  const discovered = discovery.tasks.map((task) => knownTaskFromDiscovered(task, { openEnded: verdicts.get(task.id) === 'keep-on-llm', now: startedAt }));
+  const carried = carryTaskIds(discovered, members, await store.tasks.list());
+  await store.tasks.upsert(carried.map((entry) => entry.task));
+  say(`discovered ${carried.length} tasks (${carried.filter((entry) => entry.carried).length} carried over from earlier rounds)`);
+
+  const outcomes: LoopTaskOutcome[] = [];
+  const limit = options.loaded.config.loop.maxTrainingsPerRound ?? Number.POSITIVE_INFINITY;
+  let trainings = 0;
+  // Biggest tasks first: with a training limit, they are where a specialist takes the most calls.
+  for (const { task, discoveredId } of [...carried].sort((a, b) => b.task.callCount - a.task.callCount)) {
+    options.signal?.throwIfAborted();
+    const taskCalls = members.get(discoveredId) ?? [];
+    const outcome = await considerTask(options, task, taskCalls, trainings < limit);
+    if (outcome.action === 'trained' || outcome.action === 'failed') trainings += 1;
+    outcomes.push(outcome);
+    say(`${task.name} (${task.id}): ${outcome.action} — ${outcome.reason}`);
+  }
+  return { startedAt, seconds: (Date.now() - startedAt) / 1000, calls: calls.length, tasks: outcomes };
+}
+
+async function considerTask(options: RunLoopRoundOptions, task: KnownTask, calls: readonly CallRecord[], mayTrain: boolean): Promise<LoopTaskOutcome> {
+  const { store, loaded } = options;
+  const loop = loaded.config.loop;
+  const route = (await store.routes.get(task.id)) ?? null;
+  const teacherAnswers = calls.filter((call) => call.status === 'ok' && call.route !== 'specialist').length;
+  const base: LoopTaskOutcome = {
+    task: task.id,
+    name: task.name,
+    calls: calls.length,
+    teacherAnswers,
+    action: 'skipped',
+    reason: '',
+    routeMode: route?.mode ?? null,
+    specialistId: route?.specialistId ?? null,
+  };
+  if (task.openEnded) return { ...base, reason: 'open-ended: stays on the LLM' };
+  if (options.only !== undefined && !options.only.includes(task.id) && !options.only.includes(task.name)) return { ...base, reason: 'not selected (--task)' };
+  if (teacherAnswers < loop.minExamples) return { ...base, reason: `${teacherAnswers} teacher answers; ${loop.minExamples} needed` };
+
+  const trigger = await retrainTrigger(store, route, teacherAnswers, loaded.config.loop);
+  if (trigger === null) return { ...base, action: 'kept', reason: `${route?.specialistId ?? 'no specialist'} in ${route?.mode ?? 'no route'}: no trigger` };
+  if (!mayTrain) return { ...base, reason: `${trigger}, but this round's training limit (loop.maxTrainingsPerRound) is reached` };
+
+  const built = await buildTaskDataset({ taskId: task.id, calls, pseudonyms: store.pseudonyms, dataDir: loaded.dataDir, mode: loaded.config.curation.mode });
+  const counts = built.manifest.split.counts;
+  if (counts.train < 8 || counts.validation < 1) return { ...base, reason: `${trigger}, but the dataset is too small (${counts.train} train, ${counts.validation} validation)` };
+  const budget = budgetFor(loaded.config.loop, task);
+  options.onProgress?.(`${task.name}: ${trigger}; training ${budget.backend} on ${counts.train} examples`);
+  const handle = await launchTraining(store, {
+    formatVersion: 1,
+    task: task.id,
+    datasetDir: built.dir,
+    datasetVersion: built.manifest.version,
+    backend: budget.backend,
+    base: budget.base,
+    hyperparameters: budget.hyperparameters,
+    device: budget.device,
+    verifyExamples: 0,
+  });
+  await runJobWorker({
+    ...trainingDependencies(store, loaded.dataDir, options.onProgress),
+    usdPerHour: loaded.config.routing.usdPerHour,
+    threads: loaded.config.routing.threads,
+    onlyJobId: handle.jobId,
+    once: true,
+    onProgress: (_job, progress) => options.onTrainingProgress?.(task.id, progress),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  const status = await pollTraining(store, handle);
+  if (status.state !== 'succeeded') return { ...base, action: 'failed', reason: `${trigger}; training ${status.state}${'reason' in status ? `: ${status.reason}` : ''}` };
+  const specialist = await store.specialists.get(status.result.specialistId);
+  if (specialist === undefined) return { ...base, action: 'failed', reason: `${trigger}; the trained specialist was not registered` };
+
+  const evaluation = await evaluateOffline(options, specialist, built.dir);
+  const summary = {
+    examples: evaluation.examples,
+    agreement: evaluation.agreement.rate,
+    threshold: evaluation.confidence.calibration.threshold,
+    coverage: evaluation.confidence.calibration.coverage,
+    deliveredAgreement: evaluation.confidence.delivered.agreement,
+    passed: evaluation.passedWithThreshold,
+  };
+  const trained = { ...base, evaluation: summary, trainSeconds: status.result.trainSeconds };
+  const figures = `agreement ${(summary.agreement * 100).toFixed(1)}% on ${summary.examples} validation examples; at threshold ${summary.threshold?.toFixed(3) ?? 'none'} it answers ${(summary.coverage * 100).toFixed(0)}% at ${(summary.deliveredAgreement * 100).toFixed(1)}%`;
+  if (!evaluation.passedWithThreshold) {
+    await store.specialists.setStatus(specialist.id, 'retired');
+    return { ...trained, action: 'trained', reason: `${trigger}; ${specialist.id} failed the offline gates (${figures}); route unchanged` };
+  }
+  const routing = loaded.config.routing;
+  const policy: RoutePolicy = {
+    task: task.id,
+    mode: 'shadow',
+    canaryShare: route?.canaryShare ?? routing.canaryShare,
+    specialistId: specialist.id,
+    confidenceThreshold: summary.threshold,
+    timeoutMs: route?.timeoutMs ?? routing.timeoutMs,
+    auditShare: route?.auditShare ?? routing.auditShare,
+    automatic: true,
+    updatedAt: Date.now(),
+    reason: `loop: ${specialist.id} passed the offline gates (${figures}); shadow first`,
+  };
+  await store.routes.put(policy, { actor: 'loop', reason: policy.reason, figures: { agreement: summary.agreement, coverage: summary.coverage, examples: summary.examples } });
+  if (route?.specialistId !== null && route?.specialistId !== undefined && route.specialistId !== specialist.id) await store.specialists.setStatus(route.specialistId, 'retired');
+  return { ...trained, action: 'trained', reason: `${trigger}; ${figures}`, routeMode: 'shadow', specialistId: specialist.id };
+}
+
+/** Why the task needs a (new) specialist now, or null. */
+async function retrainTrigger(store: Store, route: RoutePolicy | null, teacherAnswers: number, loop: LoadedConfig['config']['loop']): Promise<string | null> {
+  if (route === null || route.specialistId === null) return 'no specialist yet';
+  const specialist = await store.specialists.get(route.specialistId);
+  if (specialist === undefined || specialist.status !== 'ready') return 'its specialist is gone';
+  const [lastEvent] = await store.routes.events({ task: route.task, limit: 1 });
+  if (lastEvent?.actor === 'rollback' && route.mode === 'shadow') return `rolled back: ${lastEvent.reason}`;
+  const trainedOn = await trainedExamples(store, specialist);
+  if (trainedOn !== null && teacherAnswers >= trainedOn * loop.retrainGrowth) return `data grew from ${trainedOn} to ${teacherAnswers} teacher answers`;
+  const routed = (await store.observations.recent({ task: route.task, specialistId: specialist.id, kinds: ['served', 'escalated'], limit: 1000 })).filter((observation) => observation.at >= route.updatedAt);
+  const quality = routed.filter((observation) => observation.kind === 'escalated' && observation.escalationReason !== 'specialist_down' && observation.escalationReason !== 'unsupported_request').length;
+  if (routed.length >= loop.retrainMinRoutedCalls && quality / routed.length > loop.retrainEscalationRate) {
+    return `escalations cluster: ${quality} of ${routed.length} routed calls (${((quality / routed.length) * 100).toFixed(0)}%)`;
+  }
+  return null;
+}
+
+/** Teacher answers in the dataset the specialist was trained on (all splits), from its training job's spec. */
+async function trainedExamples(store: Store, specialist: SpecialistRecord): Promise<number | null> {
+  if (specialist.jobId === null) return null;
+  const job = await store.jobs.get(specialist.jobId);
+  const datasetDir = (job?.spec as { datasetDir?: unknown } | undefined)?.datasetDir;
+  if (typeof datasetDir !== 'string') return null;
+  try {
+    const { manifest } = await readDataset(datasetDir);
+    return manifest.split.counts.train + manifest.split.counts.validation + manifest.split.counts.test;
+  } catch {
+    return null;
+  }
+}
+
+async function evaluateOffline(options: RunLoopRoundOptions, specialist: SpecialistRecord, datasetDir: string): Promise<SpecialistEvaluation> {
+  const { loaded } = options;
+  const dataset = await readDataset(datasetDir);
+  const candidate = specialistCandidate(
+    { id: specialist.id, name: specialist.name, model: specialist.baseModel, adapterPath: specialist.adapterPath, promptFormat: specialist.promptFormat },
+    { threads: loaded.config.routing.threads, contextSize: loaded.config.routing.contextSize, usdPerHour: loaded.config.routing.usdPerHour },
+  );
+  return evaluateSpecialist({
+    dataset,
+    candidate,
+    gates: loaded.config.gates,
+    split: 'validation',
+    limit: loaded.config.loop.evalExamples,
+    targetPrecision: loaded.config.routing.targetPrecision,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+}
+
+function budgetFor(loop: LoadedConfig['config']['loop'], task: KnownTask): TrainingBudget {
+  const override = loop.tasks[task.id] ?? loop.tasks[task.name] ?? {};
+  return { ...loop.training, ...override, hyperparameters: { ...loop.training.hyperparameters, ...(override.hyperparameters ?? {}) } };
+}
