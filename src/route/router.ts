@@ -28,7 +28,7 @@ import { createCircuitBreaker, type CircuitBreaker } from './circuit-breaker.ts'
 import { createRouteGovernor, type RouteGovernor } from './route-governor.ts';
 import type { ReadySpecialist, SpecialistPool } from './specialist-pool.ts';
 import { specialistCompletion } from './specialist-completion.ts';
-import { createTaskClassifier, type TaskClassifier } from './task-classifier.ts';
+import { createTaskClassifier, type TaskClassification, type TaskClassifier } from './task-classifier.ts';
 
 /**
  * What the LLM said for a call, for shadow and audit comparisons. `costUsd` is kept on audit observations
@@ -72,6 +72,8 @@ export interface RouterStats {
 }
 
 export interface Router {
+  /** The fast path alone: the call's task and its route, without drawing or counting anything. */
+  lookup(request: ChatCompletionRequest, declaredTask: string | null): { classification: TaskClassification; policy: RoutePolicy | undefined };
   decide(request: ChatCompletionRequest, declaredTask: string | null): RouteDecision;
   /** Runs the specialist for a `target: 'specialist'` decision: validated, confidence-gated, timed out. */
   attempt(decision: RouteDecision, request: ChatCompletionRequest): Promise<SpecialistAttempt>;
@@ -156,12 +158,16 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     );
   }
 
+  function lookup(request: ChatCompletionRequest, declaredTask: string | null): { classification: TaskClassification; policy: RoutePolicy | undefined } {
+    const classification = classifier.classify(request, declaredTask);
+    return { classification, policy: classification.task === null ? undefined : policies.get(classification.task) };
+  }
+
   function decide(request: ChatCompletionRequest, declaredTask: string | null): RouteDecision {
     stats.decisions += 1;
     const context: ScoreContext = { tools: (request.tools as Array<Record<string, unknown>> | undefined) ?? null, responseFormat: (request.response_format as Record<string, unknown> | undefined) ?? null };
     if (!config.enabled || policies.size === 0) return llmDecision(null, 'unknown', 'off', context);
-    const classification = classifier.classify(request, declaredTask);
-    const policy = classification.task === null ? undefined : policies.get(classification.task);
+    const { classification, policy } = lookup(request, declaredTask);
     if (policy === undefined || policy.mode === 'off' || policy.specialistId === null) {
       return llmDecision(classification.task, classification.method, policy?.mode ?? 'off', context);
     }
@@ -290,6 +296,7 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
   }
 
   return {
+    lookup,
     decide,
     attempt,
     settle,
