@@ -16,7 +16,9 @@ import { loopBenchmarkPreset } from './internal/loop-presets.ts';
 
 const quick = process.argv.includes('--quick');
 const device = (process.env.BENCH_LOOP_DEVICE ?? 'auto') as 'auto' | 'cpu' | 'cuda';
-const base = (await ensureDefaultBaseModel({ dataDir: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.understudy') })).path;
+// Weights and the training environment come from the repository's cache, not each run's temporary data directory.
+process.env.UNDERSTUDY_CACHE_DIR ??= path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.understudy');
+const base = (await ensureDefaultBaseModel({ dataDir: process.env.UNDERSTUDY_CACHE_DIR })).path;
 const preset = loopBenchmarkPreset(quick ? 'quick' : 'full', device, base);
 const options = {
   ...preset,

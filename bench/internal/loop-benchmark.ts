@@ -14,6 +14,7 @@ import type { CallRecord } from '../../src/contracts/call-record.ts';
 import type { ChatCompletion, ChatCompletionRequest } from '../../src/contracts/chat-completion.ts';
 import { parseConfig, type LoadedConfig } from '../../src/contracts/config.ts';
 import type { RoutePolicy } from '../../src/contracts/route-policy.ts';
+import type { KnownTask } from '../../src/contracts/task-signature.ts';
 import { answerFromMessage, scoreAnswer, validateAnswer } from '../../src/evaluate/index.ts';
 import { runLoopRound, type LoopRoundReport } from '../../src/loop/run-loop-round.ts';
 import { createPricingTable } from '../../src/providers/pricing-table.ts';
@@ -39,6 +40,8 @@ export interface LoopBenchmarkOptions {
   measureCalls: number;
   /** Calls driven in each broken-specialist phase. */
   brokenCalls: number;
+  /** Train only the tasks this accepts (all tasks are still discovered and routed). */
+  trainOnly?: (task: KnownTask) => boolean;
   /** Merged over the embedded defaults: `routing`, `loop`, `gates`. */
   config: Record<string, unknown>;
   concurrency: number;
@@ -123,7 +126,7 @@ export async function runLoopBenchmark(options: LoopBenchmarkOptions): Promise<L
       const { calls, economics } = await windowEconomics(since);
       driftTaskId ??= taskOfSchema(calls, options.driftSchema);
       const driftFigures = driftTaskId === null ? undefined : economics.tasks.find((task) => task.task === driftTaskId);
-      const report: LoopRoundReport = await runLoopRound({ store, loaded, onProgress: (message) => say(`  loop: ${message}`) });
+      const report: LoopRoundReport = await runLoopRound({ store, loaded, ...(options.trainOnly === undefined ? {} : { only: options.trainOnly }), onProgress: (message) => say(`  loop: ${message}`) });
       await router.warm();
       rounds.push({
         round,
@@ -243,6 +246,11 @@ async function brokenSpecialistScenario(
   const calls = (await loadCalls(store, { since: forcedAt })).filter((call) => call.route === 'specialist' && call.routing?.specialistId === brokenId && (rollback === undefined || call.startedAt <= rollback.at));
   const agreement = await agreementWithTeacher(stack, calls);
   const invalidDelivered = calls.filter((call) => !deliveredValid(call)).length;
+  const reasons = new Map<string, number>();
+  for (const observation of await store.observations.list({ task: victim.id, since: forcedAt })) {
+    if (observation.kind === 'escalated') reasons.set(observation.escalationReason ?? '?', (reasons.get(observation.escalationReason ?? '?') ?? 0) + 1);
+  }
+  say(`broken specialist: ${calls.length} answers served, escalations ${JSON.stringify(Object.fromEntries(reasons))}`);
   // Put the task back as it was.
   if (previous !== undefined) await store.routes.put({ ...previous, updatedAt: Date.now(), reason: 'bench: restored after the broken-specialist test' }, { actor: 'operator', reason: 'bench: restored' });
   else await store.routes.put({ ...base, mode: 'off', updatedAt: Date.now(), reason: 'bench: broken-specialist test over' }, { actor: 'operator', reason: 'bench: restored' });

@@ -17,21 +17,27 @@ export function loopBenchmarkPreset(size: 'quick' | 'full', device: 'auto' | 'cp
       agents: 'support',
       rounds: 2,
       episodesPerRound: 70,
-      driftRound: 2,
+      // Drift needs more rounds and steps than CI affords (a few-step LoRA retrained on mixed shapes does not
+      // recover); the full benchmark runs it.
+      driftRound: 0,
       driftTask: 'support/extract-order',
       driftSchema: 'order_details',
       measureCalls: 150,
+      // JSON extraction without tool schemas in the prompt: short sequences, so a few LoRA steps fit in CI.
+      trainOnly: (task) => task.tools.length === 0 && (task.responseFormat?.startsWith('json_schema') ?? false),
       brokenCalls: 80,
       concurrency: 4,
       config: {
-        gates: { minAgreement: 0, minValidRate: 0.9, minExamples: 4 },
+        // A few CPU steps on ~100 examples: gate at 60% agreement instead of 98%, on a handful of examples.
+        gates: { minAgreement: 0.6, minValidRate: 0.9, minExamples: 4 },
         routing: {
           threads: 1,
+          targetPrecision: 0.75,
           timeoutMs: 30_000,
           auditShare: 0.2,
           canaryShare: 0.5,
           canaryAuditShare: 0.5,
-          promotion: { window: 20, minCalls: 4, minAgreement: 0, maxEscalationRate: 1 },
+          promotion: { window: 20, minCalls: 4, minAgreement: 0.6, maxEscalationRate: 0.5 },
           rollback: { window: 10, minCalls: 4, maxEscalationRate: 0.5, minAudits: 2, maxAuditDisagreement: 0.5 },
         },
         loop: {
@@ -39,7 +45,8 @@ export function loopBenchmarkPreset(size: 'quick' | 'full', device: 'auto' | 'cp
           evalExamples: 8,
           maxTrainingsPerRound: 1,
           retrainGrowth: 100,
-          training: { backend: 'lora', base, device, hyperparameters: { maxSteps: 6, rank: 8, learningRate: 0.003 } },
+          retrainMinRoutedCalls: 5,
+          training: { backend: 'lora', base, device, hyperparameters: { maxSteps: 10, rank: 8, learningRate: 0.003 } },
         },
       },
     };

@@ -192,6 +192,8 @@ export type UnderstudyConfig = z.infer<typeof configSchema>;
 export const environmentSchema = z.object({
   UNDERSTUDY_CONFIG: z.string().optional(),
   UNDERSTUDY_DATA_DIR: z.string().optional(),
+  /** Shared cache for downloaded weights and Python environments (default: the data directory). */
+  UNDERSTUDY_CACHE_DIR: z.string().optional(),
   UNDERSTUDY_DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')

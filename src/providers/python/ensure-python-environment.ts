@@ -18,6 +18,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { UnderstudyError } from '../../contracts/errors.ts';
 import { runProcess, tailLines } from './internal/run-process.ts';
+import { cacheDirectory } from '../cache-directory.ts';
 
 /** What the environment setup is doing; `message` is one human-readable line (pip's own output lines while installing). */
 export interface PythonEnvironmentProgress {
@@ -92,7 +93,7 @@ export function ensurePythonEnvironment(options: EnsurePythonEnvironmentOptions)
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(options.name)) {
     throw new UnderstudyError('invalid_request', `Invalid Python environment name ${JSON.stringify(options.name)}: use letters, digits, '-', '_' or '.'.`);
   }
-  const directory = path.resolve(options.dataDir, 'python', options.name);
+  const directory = path.resolve(cacheDirectory(options.dataDir), 'python', options.name);
   // Two callers in one process share one setup; pip in one venv twice at once would race.
   const previous = pending.get(directory) ?? Promise.resolve(undefined);
   const next = previous.catch(() => undefined).then(() => ensureOnce(options, directory));
