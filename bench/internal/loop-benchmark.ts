@@ -139,7 +139,7 @@ export async function runLoopBenchmark(options: LoopBenchmarkOptions): Promise<L
       say(`  round ${round}: slm share ${percent(economics.overall.slmShare)}, escalation ${percent(economics.overall.escalationRate)}, drift task escalation ${percent(driftFigures?.escalationRate ?? null)}`);
     }
 
-    const broken = await brokenSpecialistScenario(stack, options, drive, say);
+    const broken = await brokenSpecialistScenario(stack, options, drive, say, loaded.config.routing.auditShare);
 
     say(`measuring a fresh run of ${options.measureCalls} calls`);
     const measureSince = Date.now();
@@ -201,15 +201,23 @@ async function brokenSpecialistScenario(
   options: LoopBenchmarkOptions,
   drive: (seed: string, episodes: number, stopAfterCalls: number | undefined, drift: boolean) => Promise<void>,
   say: (message: string) => void,
+  auditShare: number,
 ): Promise<BrokenOutcome> {
   const store = stack.gateway.store;
   const router = stack.gateway.router!;
   const specialists = (await store.specialists.list()).filter((specialist) => specialist.adapterPath !== null);
-  const tasks = (await store.tasks.list()).filter((task) => !task.openEnded && task.responseFormat !== null);
+  const known = await store.tasks.list();
   const donor = specialists[0];
-  const victim = tasks.find((task) => task.id !== donor?.task && !specialists.some((specialist) => specialist.task === task.id)) ?? tasks.find((task) => task.id !== donor?.task);
+  const donorTask = known.find((task) => task.id === donor?.task);
+  // The victim asks for a different kind of answer than the adapter learned (a label or a tool call where it
+  // learned a JSON record): clearly the wrong adapter, not a near neighbour that happens to work.
+  const kind = (task: (typeof known)[number]) => (task.tools.length > 0 ? 'tools' : task.responseFormat === null ? 'text' : 'json');
+  const victim = known
+    .filter((task) => !task.openEnded && task.id !== donor?.task && (donorTask === undefined || kind(task) !== kind(donorTask)))
+    // Labels first: short answers keep the scenario quick; tool tasks carry long tool schemas in every prompt.
+    .sort((a, b) => Number(kind(a) !== 'text') - Number(kind(b) !== 'text') || b.callCount - a.callCount)[0];
   if (donor === undefined || victim === undefined) {
-    say('broken specialist: skipped (needs one trained adapter and a second structured task)');
+    say('broken specialist: skipped (needs one trained adapter and a task with another kind of answer)');
     return { reachedLiveFromShadow: false, rolledBack: false, wrongBeforeRollback: null, invalidDelivered: 0 };
   }
   const previous = await store.routes.get(victim.id);
@@ -224,7 +232,7 @@ async function brokenSpecialistScenario(
     specialistId: brokenId,
     confidenceThreshold: null,
     timeoutMs: previous?.timeoutMs ?? 15_000,
-    auditShare: 0.05,
+    auditShare,
     automatic: true,
     updatedAt: Date.now(),
     reason: 'bench: broken specialist (another task’s adapter) in shadow',
