@@ -16,8 +16,10 @@ export function loopBenchmarkPreset(size: 'quick' | 'full', device: 'auto' | 'cp
   if (size === 'quick') {
     return {
       agents: 'support',
-      rounds: 2,
-      episodesPerRound: 70,
+      // One round: its traffic, then training; the broken-specialist and measured runs that follow are the
+      // traffic the governor promotes on (keeps the CI variant near five minutes).
+      rounds: 1,
+      episodesPerRound: 80,
       // Drift needs more rounds and steps than CI affords (a few-step LoRA retrained on mixed shapes does not
       // recover); the full benchmark runs it.
       driftRound: 0,
