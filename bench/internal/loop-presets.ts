@@ -16,10 +16,10 @@ export function loopBenchmarkPreset(size: 'quick' | 'full', device: 'auto' | 'cp
   if (size === 'quick') {
     return {
       agents: 'support',
-      // One round: its traffic, then training; the broken-specialist and measured runs that follow are the
-      // traffic the governor promotes on (keeps the CI variant near five minutes).
-      rounds: 1,
-      episodesPerRound: 80,
+      // Two rounds: the second round's traffic is what the governor promotes the first round's specialist on
+      // (with one round, promotion raced the broken-specialist and measured runs and sometimes lost).
+      rounds: 2,
+      episodesPerRound: 70,
       // Drift needs more rounds and steps than CI affords (a few-step LoRA retrained on mixed shapes does not
       // recover); the full benchmark runs it.
       driftRound: 0,
@@ -38,7 +38,9 @@ export function loopBenchmarkPreset(size: 'quick' | 'full', device: 'auto' | 'cp
           threads: 1,
           targetPrecision: 0.75,
           timeoutMs: 30_000,
-          auditShare: 0.2,
+          // Half the live answers audited: the broken specialist is caught within its ~20 served calls in
+          // (nearly) every run — at 20% the chance of fewer than two audits in 18 calls is about 10%.
+          auditShare: 0.5,
           canaryShare: 0.5,
           canaryAuditShare: 0.5,
           promotion: { window: 20, minCalls: 4, minAgreement: 0.6, maxEscalationRate: 0.5 },

@@ -45,8 +45,13 @@ export interface RouterOptions {
   pool: SpecialistPool;
   random?: () => number;
   now?: () => number;
-  /** Comparisons (shadow runs, audits) waiting at once; beyond this they are skipped and counted. Default 8. */
+  /** Shadow runs in flight at once (each holds the specialist); beyond this they are skipped and counted. Default 8. */
   maxPendingComparisons?: number;
+  /**
+   * Audits in flight at once. Separate from shadow runs so that slow shadow runs of one task never starve the
+   * audits that guard another task's live answers. Default 32.
+   */
+  maxPendingAudits?: number;
   /** Problems in background work (a store write that failed): logged by the caller, never thrown at a client. */
   onBackgroundError?: (error: unknown, what: string) => void;
 }
@@ -103,7 +108,7 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
   const { store, config, pool } = options;
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
-  const maxPending = options.maxPendingComparisons ?? 8;
+  const maxPending = { shadow: options.maxPendingComparisons ?? 8, audit: options.maxPendingAudits ?? 32 };
   const reportError = options.onBackgroundError ?? (() => undefined);
   let classifier: TaskClassifier = createTaskClassifier([]);
   let knownTasks: KnownTask[] = [];
@@ -111,7 +116,7 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
   const breakers = new Map<string, CircuitBreaker>();
   const pending = new Set<Promise<void>>();
   const stats: RouterStats = { decisions: 0, comparisonsSkipped: 0, comparisonsRun: 0 };
-  let comparisonsInFlight = 0;
+  const comparisonsInFlight = { shadow: 0, audit: 0 };
   let closed = false;
 
   const governor: RouteGovernor = createRouteGovernor({
@@ -244,7 +249,7 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     }
     observe({ ...common, kind: 'served', valid: true, agreed: null, score: null, confidence: outcome.confidence, specialistLatencyMs: outcome.latencyMs, llmCostUsd: null, escalationReason: null });
     if (explanation.comparison !== 'audit' || askLlm === undefined) return;
-    compare('auditing a specialist answer', async () => {
+    compare('audit', 'auditing a specialist answer', async () => {
       const llm = await askLlm();
       const reference = answerFromCompletion(llm.completion);
       if (reference === null) return;
@@ -265,7 +270,7 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
       return;
     }
     const common = { callId, task: explanation.task, specialistId: policy.specialistId, mode: policy.mode };
-    compare('shadowing a call', async () => {
+    compare('shadow', 'shadowing a call', async () => {
       const outcome = await runSpecialist(specialist, request, decision.context, policy.timeoutMs);
       if (outcome.kind === 'failed') {
         observe({ ...common, kind: 'shadow', valid: null, agreed: false, score: 0, confidence: null, specialistLatencyMs: outcome.latencyMs, llmCostUsd: null, escalationReason: outcome.reason });
@@ -282,16 +287,16 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     });
   }
 
-  function compare(what: string, work: () => Promise<void>): void {
-    if (closed || comparisonsInFlight >= maxPending) {
+  function compare(kind: 'shadow' | 'audit', what: string, work: () => Promise<void>): void {
+    if (closed || comparisonsInFlight[kind] >= maxPending[kind]) {
       stats.comparisonsSkipped += 1;
       return;
     }
-    comparisonsInFlight += 1;
+    comparisonsInFlight[kind] += 1;
     stats.comparisonsRun += 1;
     track(
       work().finally(() => {
-        comparisonsInFlight -= 1;
+        comparisonsInFlight[kind] -= 1;
       }),
       what,
     );
