@@ -35,6 +35,7 @@
 import type { CallRecord } from '../contracts/call-record.ts';
 import type { EscalationReason, RouteObservation } from '../contracts/route-policy.ts';
 import type { PricingTable } from '../providers/pricing-table.ts';
+import { percentileOfSorted, sortAscending } from '../discover/report/internal/percentile.ts';
 
 /** How a call's all-on-the-LLM cost was established. */
 export type BaselineSource = 'llm' | 'audit' | 'tokens' | 'taskMean' | 'unpriced';
@@ -386,12 +387,12 @@ function latencyOf(calls: readonly PricedCall[]): LatencyFigures {
   const beforeLatencies = latencies(before);
   const afterLatencies = latencies(delivered);
   return {
-    beforeP50Ms: percentileOfSorted(beforeLatencies, 0.5),
-    beforeP95Ms: percentileOfSorted(beforeLatencies, 0.95),
-    afterP50Ms: percentileOfSorted(afterLatencies, 0.5),
-    afterP95Ms: percentileOfSorted(afterLatencies, 0.95),
-    ttftBeforeP50Ms: percentileOfSorted(ttfts(before), 0.5),
-    ttftAfterP50Ms: percentileOfSorted(ttfts(delivered), 0.5),
+    beforeP50Ms: percentileOrNull(beforeLatencies, 0.5),
+    beforeP95Ms: percentileOrNull(beforeLatencies, 0.95),
+    afterP50Ms: percentileOrNull(afterLatencies, 0.5),
+    afterP95Ms: percentileOrNull(afterLatencies, 0.95),
+    ttftBeforeP50Ms: percentileOrNull(ttfts(before), 0.5),
+    ttftAfterP50Ms: percentileOrNull(ttfts(delivered), 0.5),
   };
 }
 
@@ -427,13 +428,7 @@ function roundUsd(value: number): number {
   return Math.round(value * 1e10) / 1e10;
 }
 
-function sortAscending(values: readonly number[]): number[] {
-  return [...values].sort((left, right) => left - right);
-}
-
-/** Nearest rank, as the replaceability report's percentiles; null for an empty list. */
-function percentileOfSorted(sorted: readonly number[], fraction: number): number | null {
-  if (sorted.length === 0) return null;
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(fraction * sorted.length)));
-  return sorted[rank - 1] ?? null;
+/** Nearest rank, the replaceability report's percentile; null (not 0) for an empty list. */
+function percentileOrNull(sorted: readonly number[], fraction: number): number | null {
+  return sorted.length === 0 ? null : percentileOfSorted(sorted, fraction);
 }
