@@ -1,3 +1,4 @@
+// @understudy-test-lane models-a — loads models, runs Python or trains: scripts/test.js runs a lane's files one at a time.
 /**
  * The closed loop's CI variant (`npm run bench:loop -- --quick` runs the same thing and prints it): support-agent
  * traffic through a real gateway, one LoRA specialist trained per round with a few CPU steps, drift, a broken

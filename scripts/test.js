@@ -9,12 +9,15 @@
  *
  * Arguments starting with `-` go to `node --test` unchanged; the others are path prefixes.
  * Environment: UNDERSTUDY_TEST_DATABASE_URL — use this server instead of starting a throwaway one;
- * UNDERSTUDY_SKIP_TYPECHECK=1 — skip `tsc --noEmit`.
+ * UNDERSTUDY_SKIP_TYPECHECK=1 — skip `tsc --noEmit`; UNDERSTUDY_TEST_LANES=1 — run every file in one lane.
+ *
+ * Files that load models, run Python or train carry a marker `@understudy-test-lane <name>`: each lane runs its
+ * files one at a time, beside the other lanes (see main).
  *
  * Plain JavaScript so it runs before anything is compiled or any loader is registered.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +27,8 @@ const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url))
 const testRoots = ['src', 'bench'];
 const testFileSuffix = '.test.ts';
 const databaseUrlVariable = 'UNDERSTUDY_TEST_DATABASE_URL';
+/** `@understudy-test-lane <name>` in a test file puts it in that lane (see main). */
+const laneMarker = /@understudy-test-lane ([a-z0-9-]+)/;
 
 /** Cleanup steps run once, on normal exit, failure or interruption. */
 const cleanups = [];
@@ -125,25 +130,58 @@ async function main() {
     console.error(`test: throwaway PostgreSQL at ${environment[databaseUrlVariable]}`);
   }
 
-  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...nodeTestArguments, ...selected], {
-    cwd: repositoryRoot,
-    env: environment,
-    stdio: 'inherit',
-  });
-  // Stay alive until the child has gone, so the throwaway server is always stopped. The signal is passed on for
-  // the case where only this process received it (a terminal's Ctrl-C reaches both; a second one is harmless).
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-    process.on(signal, () => child.kill(signal));
+  // Lanes run side by side on the machine's cores, each one file at a time. A file marked
+  // `@understudy-test-lane <name>` runs in lane <name> (the heavy files — models, Python, training — are split
+  // into two such lanes so that two of them, never more, compute at once; the weights and venv caches they share
+  // are guarded by cross-process locks); every other file runs in the `main` lane. The first lane's output
+  // (the first heavy one) streams; the others' is held and printed after it, so reports never interleave. UNDERSTUDY_TEST_LANES=1
+  // runs everything in one lane.
+  const laneFiles = new Map();
+  for (const file of selected) {
+    const lane = process.env.UNDERSTUDY_TEST_LANES === '1' ? 'main' : (laneMarker.exec(readFileSync(path.join(repositoryRoot, file), 'utf8'))?.[1] ?? 'main');
+    laneFiles.set(lane, [...(laneFiles.get(lane) ?? []), file]);
   }
-  const exitCode = await new Promise((resolve) => {
-    child.on('error', (error) => {
-      console.error(`test: could not run node --test: ${error.message}`);
-      resolve(1);
-    });
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1)));
-  });
+  const lanes = [...laneFiles].sort(([left], [right]) => Number(left === 'main') - Number(right === 'main') || left.localeCompare(right)).map(([name, files], index) => ({ name, files, held: index > 0 }));
+  const children = [];
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => children.forEach((child) => child.kill(signal)));
+  }
+  const runs = lanes.map((lane) => runLane(lane, nodeTestArguments, environment, children));
+  const results = await Promise.all(runs);
+  for (const result of results) if (result.held !== null) process.stdout.write(result.held);
+  if (lanes.length > 1) {
+    const outcome = (lane, index) => `${lane.name} (${lane.files.length} files): ${results[index].exitCode === 0 ? 'passed' : `FAILED (exit ${results[index].exitCode})`}`;
+    console.error(`test: lanes ${lanes.map(outcome).join('; ')}`);
+  }
+  const exitCode = results.find((result) => result.exitCode !== 0)?.exitCode ?? 0;
   cleanUp();
   process.exit(exitCode);
+}
+
+/**
+ * Runs one lane's files in a `node --test` child, one file at a time. A held lane's output is collected and
+ * returned (stdout and stderr together, in order) instead of streamed.
+ */
+function runLane(lane, nodeTestArguments, environment, children) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...nodeTestArguments, ...lane.files], {
+      cwd: repositoryRoot,
+      env: environment,
+      stdio: lane.held ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+    });
+    children.push(child);
+    const chunks = [];
+    if (lane.held) {
+      child.stdout.on('data', (chunk) => chunks.push(chunk));
+      child.stderr.on('data', (chunk) => chunks.push(chunk));
+    }
+    const held = () => (lane.held ? Buffer.concat(chunks).toString('utf8') : null);
+    child.on('error', (error) => {
+      console.error(`test: could not run node --test: ${error.message}`);
+      resolve({ exitCode: 1, held: held() });
+    });
+    child.on('close', (code, signal) => resolve({ exitCode: code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1), held: held() }));
+  });
 }
 
 process.on('exit', cleanUp);

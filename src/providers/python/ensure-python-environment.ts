@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { UnderstudyError } from '../../contracts/errors.ts';
 import { runProcess, tailLines } from './internal/run-process.ts';
 import { cacheDirectory } from '../cache-directory.ts';
+import { withCrossProcessLock } from '../cross-process-lock.ts';
 
 /** What the environment setup is doing; `message` is one human-readable line (pip's own output lines while installing). */
 export interface PythonEnvironmentProgress {
@@ -96,7 +97,15 @@ export function ensurePythonEnvironment(options: EnsurePythonEnvironmentOptions)
   const directory = path.resolve(cacheDirectory(options.dataDir), 'python', options.name);
   // Two callers in one process share one setup; pip in one venv twice at once would race.
   const previous = pending.get(directory) ?? Promise.resolve(undefined);
-  const next = previous.catch(() => undefined).then(() => ensureOnce(options, directory));
+  // …and two processes (workers, test files, a second terminal) take the lock beside the venv.
+  const next = previous
+    .catch(() => undefined)
+    .then(() =>
+      withCrossProcessLock(`${directory}.lock`, () => ensureOnce(options, directory), {
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+        onWait: (owner) => options.onProgress?.({ phase: 'create-venv', message: `waiting for another process (pid ${owner?.pid ?? '?'}) that is preparing ${directory}` }),
+      }),
+    );
   pending.set(directory, next);
   void next.finally(() => {
     if (pending.get(directory) === next) pending.delete(directory);
