@@ -28,6 +28,8 @@ export const errorCodes = {
   missing_api_key: { statusCode: 401, type: 'authentication_error', logLevel: 'info', isRetryable: false },
   invalid_api_key: { statusCode: 401, type: 'authentication_error', logLevel: 'info', isRetryable: false },
   invalid_admin_token: { statusCode: 401, type: 'authentication_error', logLevel: 'warn', isRetryable: false },
+  /** Authenticated, but the request lacks what the route demands (the dashboard's `x-understudy-ui` header). */
+  forbidden: { statusCode: 403, type: 'permission_error', logLevel: 'warn', isRetryable: false },
   not_found: { statusCode: 404, type: 'not_found_error', logLevel: 'info', isRetryable: false },
   upstream_error: { statusCode: 502, type: 'api_error', logLevel: 'warn', isRetryable: true },
   upstream_unreachable: { statusCode: 502, type: 'api_error', logLevel: 'warn', isRetryable: true },

@@ -22,5 +22,6 @@ export { rougeL } from './rouge-l.ts';
 export { judgePairwise, parseVerdict, type JudgeMessage, type JudgePairwiseInput, type JudgePairwiseResult, type JudgeVerdict } from './judge-pairwise.ts';
 export { evaluateSpecialist, type EvaluateSpecialistOptions, type GateResult, type PromotionGates, type SpecialistEvaluation } from './evaluate-specialist.ts';
 export { selectionScorer } from './selection-scorer.ts';
+export { storedEvaluationFrom, type StoredEvaluationOptions } from './stored-evaluation-from.ts';
 export { answerConfidence, type AnswerConfidenceOptions, type ConfidenceAggregate } from './answer-confidence.ts';
 export { calibrateConfidence, type CalibrateConfidenceOptions, type ConfidenceCalibration, type ConfidenceSample } from './calibrate-confidence.ts';

@@ -1,15 +1,20 @@
 /**
- * The admin API, always behind the admin token (whatever the bind address): calls, keys, providers and
- * the log writer's health. The dashboard is built on these routes.
+ * The admin API, always behind the admin token (whatever the bind address) or a dashboard session cookie
+ * (`/ui/login`): calls, keys, providers and the log writer's health, plus the dashboard's routes
+ * (dashboard-routes.ts).
  */
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
+import { getCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { callSourceSchema, callStatusSchema } from '../contracts/call-record.ts';
 import { UnderstudyError } from '../contracts/errors.ts';
 import type { LogWriterStats } from '../capture/call-sink.ts';
 import { parseBearer } from './api-key-authenticator.ts';
+import { createDashboardRoutes } from './dashboard-routes.ts';
 import type { GatewayContext } from './gateway-context.ts';
+import { parseQuery } from './parse-query.ts';
 import { parseJsonBody, readBodyText } from './request-body.ts';
+import { uiSessionCookieName, type UiSessions } from './ui-sessions.ts';
 
 const callQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(50),
@@ -29,12 +34,30 @@ const createKeySchema = z.strictObject({
   name: z.string().min(1).max(200).default('unnamed'),
 });
 
-export function createAdminRoutes(context: GatewayContext, writerStats: () => LogWriterStats | null): Hono {
+/** The header the dashboard sends on every change: a cross-site form cannot set it (CSRF guard for cookie logins). */
+export const uiRequestHeader = 'x-understudy-ui';
+
+const readOnlyMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export interface AdminRoutesOptions {
+  writerStats: () => LogWriterStats | null;
+  /** Dashboard sessions (`/ui/login`); without them only the admin token opens the API. */
+  uiSessions?: UiSessions;
+}
+
+export function createAdminRoutes(context: GatewayContext, options: AdminRoutesOptions): Hono {
+  const { writerStats, uiSessions } = options;
   const admin = new Hono();
   admin.use('*', async (c, next) => {
     const token = parseBearer(c.req.header('authorization')) ?? c.req.header('x-understudy-admin-token');
-    if (!context.adminToken.verify(token)) {
-      throw new UnderstudyError('invalid_admin_token', 'The admin API needs the admin token: "Authorization: Bearer <admin token>".');
+    // A presented token decides alone: a wrong token is refused even next to a valid session cookie.
+    if (token !== undefined || uiSessions === undefined || !uiSessions.verifySession(getCookie(c, uiSessionCookieName))) {
+      if (!context.adminToken.verify(token)) {
+        throw new UnderstudyError('invalid_admin_token', 'The admin API needs the admin token: "Authorization: Bearer <admin token>" (or a dashboard login).');
+      }
+    } else if (!readOnlyMethods.has(c.req.method) && c.req.header(uiRequestHeader) !== '1') {
+      // SameSite=Strict already keeps the cookie off cross-site requests; the header is the second lock.
+      throw new UnderstudyError('forbidden', `Changes from a dashboard session need the header '${uiRequestHeader}: 1'.`);
     }
     await next();
   });
@@ -96,15 +119,6 @@ export function createAdminRoutes(context: GatewayContext, writerStats: () => Lo
       })),
     }),
   );
+  admin.route('/', createDashboardRoutes(context));
   return admin;
-}
-
-function parseQuery<Schema extends z.ZodType>(c: Context, schema: Schema): z.infer<Schema> {
-  const parsed = schema.safeParse(c.req.query());
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const param = issue.path.map(String).join('.');
-    throw new UnderstudyError('invalid_request', `Invalid query parameter '${param}': ${issue.message}`, { param });
-  }
-  return parsed.data;
 }

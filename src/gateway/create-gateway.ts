@@ -1,6 +1,6 @@
 /**
  * The HTTP edge: an OpenAI-compatible API (`/v1/chat/completions`, `/v1/models`, `/v1/embeddings`),
- * the SDK ingest endpoint, health, and the admin API. Every error leaves through one handler that
+ * the SDK ingest endpoint, health, the admin API and the dashboard's pages (`/ui`). Every error leaves through one handler that
  * renders the error family's OpenAI-format body; client mistakes are 4xx, never 500.
  */
 import { Hono } from 'hono';
@@ -13,12 +13,18 @@ import type { GatewayContext } from './gateway-context.ts';
 import { createIngestHandler } from './ingest-handler.ts';
 import { hasUnreadBody } from './request-body.ts';
 import { createEmbeddingsHandler, createModelsHandler } from './passthrough-handlers.ts';
+import { createUiRoutes } from './ui-routes.ts';
+import { createUiSessions, type UiSessions } from './ui-sessions.ts';
 
 export interface CreateGatewayOptions {
   /** Log writer health for `/admin/summary`; null when the sink is not a log writer (tests). */
   writerStats?: () => LogWriterStats | null;
   /** Where unexpected (5xx) errors are reported. */
   reportError?: (error: UnderstudyError) => void;
+  /** Dashboard logins (`/ui/login`); default a fresh set, so only tokens minted through it work. */
+  uiSessions?: UiSessions;
+  /** The built dashboard served under `/ui`; default `<package root>/dist/ui`. */
+  uiDirectory?: string;
 }
 
 export function createGateway(context: GatewayContext, options: CreateGatewayOptions = {}): Hono {
@@ -47,7 +53,9 @@ export function createGateway(context: GatewayContext, options: CreateGatewayOpt
       throw new UnderstudyError('method_not_allowed', `Method ${c.req.method} is not allowed on ${path}.`);
     });
   }
-  app.route('/admin', createAdminRoutes(context, options.writerStats ?? (() => null)));
+  const uiSessions = options.uiSessions ?? createUiSessions();
+  app.route('/admin', createAdminRoutes(context, { writerStats: options.writerStats ?? (() => null), uiSessions }));
+  app.route('/', createUiRoutes({ sessions: uiSessions, ...(options.uiDirectory === undefined ? {} : { directory: options.uiDirectory }) }));
   return app;
 }
 

@@ -25,6 +25,8 @@ export interface GatewayContext {
   adminToken: AdminTokenState;
   /** The heterogeneous router; absent when routing is disabled (every call then goes to the LLM). */
   router?: Router;
+  /** The data directory (the dashboard's model list looks for cached weights under it); absent in bare test gateways. */
+  dataDir?: string;
 }
 
 export const defaultProjectId = 'default';

@@ -23,6 +23,7 @@ import { createGateway } from './create-gateway.ts';
 import { createRouter, type Router } from '../route/router.ts';
 import { createSpecialistPool } from '../route/specialist-pool.ts';
 import type { GatewayContext } from './gateway-context.ts';
+import { createUiSessions } from './ui-sessions.ts';
 
 export interface StartGatewayOptions {
   loaded: LoadedConfig;
@@ -30,6 +31,8 @@ export interface StartGatewayOptions {
   port?: number;
   host?: string;
   environment?: NodeJS.ProcessEnv;
+  /** The built dashboard served under `/ui`; default `<package root>/dist/ui`. */
+  uiDirectory?: string;
 }
 
 export interface RunningGateway {
@@ -43,6 +46,11 @@ export interface RunningGateway {
   generatedAdminToken: string | null;
   /** The router (absent when `routing.enabled` is false). */
   router?: Router;
+  /**
+   * The dashboard's address with a fresh one-time login token, e.g. `http://127.0.0.1:4141/ui/login?token=…`:
+   * opening it once (within ten minutes, before a restart) signs the browser in for twelve hours.
+   */
+  createUiLoginUrl(): string;
   close(): Promise<void>;
 }
 
@@ -112,8 +120,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
           pool,
           onBackgroundError: (error, what) => console.error(`[understudy] ${what} failed: ${error instanceof Error ? error.message : String(error)}`),
         });
-  const context: GatewayContext = { config, sink: logWriter, providers, upstream, pricing, store, authenticator, adminToken, ...(router === undefined ? {} : { router }) };
-  const app = createGateway(context, { writerStats: () => logWriter.stats() });
+  const context: GatewayContext = { config, sink: logWriter, providers, upstream, pricing, store, authenticator, adminToken, dataDir: loaded.dataDir, ...(router === undefined ? {} : { router }) };
+  const uiSessions = createUiSessions();
+  const app = createGateway(context, { writerStats: () => logWriter.stats(), uiSessions, ...(options.uiDirectory === undefined ? {} : { uiDirectory: options.uiDirectory }) });
 
   const host = options.host ?? config.gateway.host;
   const server = await listen(app.fetch, host, options.port ?? config.gateway.port);
@@ -122,14 +131,20 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   usageTimer.unref();
 
   let closing: Promise<void> | null = null;
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  // A wildcard bind is reachable on loopback; a browser cannot open http://0.0.0.0 everywhere.
+  const browserHost = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
   return {
-    baseUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}/v1`,
+    baseUrl: `${origin}/v1`,
     port,
     host,
     store,
     logWriter,
     generatedAdminToken: adminToken.generated,
     ...(router === undefined ? {} : { router }),
+    createUiLoginUrl() {
+      return `http://${browserHost}:${port}/ui/login?token=${encodeURIComponent(uiSessions.mintLoginToken())}`;
+    },
     close() {
       closing ??= (async () => {
         clearInterval(usageTimer);

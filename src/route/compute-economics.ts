@@ -65,6 +65,8 @@ export interface EconomicsBucket {
   escalationRate: number | null;
   totalUsd: number;
   costPerCallUsd: number;
+  /** What the bucket's calls would have cost on the LLM alone (the same baseline as the totals'). */
+  baselineUsd: number;
 }
 
 export interface EconomicsFigures {
@@ -410,6 +412,7 @@ function seriesOf(calls: readonly PricedCall[], bucketMs: number): EconomicsBuck
     .map(([start, bucketCalls]) => {
       const counts = countCalls(bucketCalls);
       const totalUsd = bucketCalls.reduce((sum, call) => sum + call.llmUsd + call.specialistUsd, 0);
+      const baselineUsd = bucketCalls.reduce((sum, call) => sum + call.baselineUsd, 0);
       return {
         start,
         calls: counts.calls,
@@ -419,6 +422,7 @@ function seriesOf(calls: readonly PricedCall[], bucketMs: number): EconomicsBuck
         escalationRate: escalationRateOf(counts),
         totalUsd: roundUsd(totalUsd),
         costPerCallUsd: roundUsd(totalUsd / counts.calls),
+        baselineUsd: roundUsd(baselineUsd),
       };
     });
 }

@@ -122,7 +122,7 @@ function normalise(text: string): string {
 }
 
 /** `Qwen3-0.6B-Q4_K_M.gguf` names `qwen3-0.6b`; `qwen3-0.6b-base.gguf` would too — ids in the catalog are specific enough. */
-function fileNameNames(filePath: string, name: string): boolean {
+export function fileNameNames(filePath: string, name: string): boolean {
   const file = normalise(path.basename(filePath));
   const wanted = normalise(name);
   const at = file.indexOf(wanted);
@@ -132,7 +132,7 @@ function fileNameNames(filePath: string, name: string): boolean {
   return (at === 0 || file.charAt(at - 1) === '-') && (after === '' || after === '-' || after === '.');
 }
 
-async function listGgufFiles(directory: string, depth = 0): Promise<string[]> {
+export async function listGgufFiles(directory: string, depth = 0): Promise<string[]> {
   if (depth > 4) return [];
   let entries;
   try {

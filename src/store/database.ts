@@ -220,6 +220,25 @@ export interface RouteObservationTable {
   at: number;
 }
 
+/** One offline evaluation of a specialist (`StoredEvaluation`, migration 0005). */
+export interface EvaluationTable {
+  /** `ev_` + 16 base62 characters unless the writer chose one. */
+  id: string;
+  specialist_id: string;
+  task: string;
+  examples: number;
+  agreement: number;
+  valid_rate: number;
+  metric: string;
+  passed: StoredBoolean;
+  /** The calibrated confidence threshold; null when every answer is accepted. */
+  threshold: number | null;
+  coverage: number | null;
+  /** JSON array of `StoredEvaluation['failures']`. */
+  failures_json: string;
+  created_at: number;
+}
+
 export interface Database {
   projects: ProjectTable;
   api_keys: ApiKeyTable;
@@ -234,4 +253,5 @@ export interface Database {
   routes: RouteTable;
   route_events: RouteEventTable;
   route_observations: RouteObservationTable;
+  evaluations: EvaluationTable;
 }

@@ -28,6 +28,7 @@ export type {
   TaskRepository,
   RouteRepository,
   ObservationRepository,
+  EvaluationRepository,
   Store,
   StoreEngine,
 } from './store.ts';

@@ -13,6 +13,7 @@ import { openSqliteDatabase } from './internal/open-sqlite-database.ts';
 import { migrateToLatest } from './migrate-to-latest.ts';
 import { createProjectRepository } from './project-repository.ts';
 import { createProviderRepository } from './provider-repository.ts';
+import { createEvaluationRepository } from './evaluation-repository.ts';
 import { createJobRepository } from './job-repository.ts';
 import { createObservationRepository } from './observation-repository.ts';
 import { createPseudonymRepository } from './pseudonym-repository.ts';
@@ -68,6 +69,7 @@ export async function openStore(options: OpenStoreOptions, hooks: OpenStoreTestH
     tasks: createTaskRepository(db),
     routes: createRouteRepository(db),
     observations: createObservationRepository(db),
+    evaluations: createEvaluationRepository(db),
     close() {
       closed ??= db.destroy();
       return closed;

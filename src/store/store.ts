@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { CallRecord, CallSource, CallStatus } from '../contracts/call-record.ts';
 import type { ObservationKind, RouteEvent, RouteObservation, RoutePolicy } from '../contracts/route-policy.ts';
+import type { StoredEvaluation } from '../contracts/dashboard-api.ts';
 import type { KnownTask } from '../contracts/task-signature.ts';
 import type { Database, JobStatus } from './database.ts';
 
@@ -229,6 +230,16 @@ export interface ObservationRepository {
   list(filter?: { task?: string; since?: number; until?: number }): Promise<RouteObservation[]>;
 }
 
+/** Offline evaluations of specialists (the loop's and `understudy eval`'s), with their failing examples. */
+export interface EvaluationRepository {
+  /** Inserts one evaluation; an existing id is an error. */
+  put(evaluation: StoredEvaluation): Promise<void>;
+  /** Newest first. */
+  list(filter?: { task?: string; specialistId?: string; limit?: number }): Promise<StoredEvaluation[]>;
+  /** The newest evaluation of a specialist. */
+  latest(specialistId: string): Promise<StoredEvaluation | undefined>;
+}
+
 export interface Store {
   readonly engine: StoreEngine;
   /** For repositories and migrations only; code above the store uses the repositories. */
@@ -244,6 +255,7 @@ export interface Store {
   readonly tasks: TaskRepository;
   readonly routes: RouteRepository;
   readonly observations: ObservationRepository;
+  readonly evaluations: EvaluationRepository;
   close(): Promise<void>;
 }
 

@@ -37,6 +37,11 @@ export interface TrainJobProgress {
   totalSteps?: number;
   loss?: number;
   etaSeconds?: number;
+  /**
+   * The loss so far, thinned to at most `lossHistoryLimit` points (the dashboard's live curve). Optional: written
+   * by the heartbeat since the dashboard, absent from older rows and from backends' own progress reports.
+   */
+  lossHistory?: Array<{ step: number; loss: number }>;
 }
 
 export interface TrainJobResult {
@@ -45,9 +50,31 @@ export interface TrainJobResult {
   modelPath: string | null;
   served: { baseUrl: string; model: string; apiKeyEnv?: string } | null;
   steps: number;
+  /** 0 when the artifacts came from the training cache. */
   trainSeconds: number;
+  /** Set when the artifacts came from the training cache (training-cache.ts): the entry and what its training took. Absent for a fresh training. */
+  reusedFrom?: { key: string; trainSeconds: number; createdAt: string };
   verification: { examples: number; agreement: number; validRate: number; metric: string };
   reportPath: string;
+  /** Training loss per step, thinned to at most `lossHistoryLimit` points. Optional: absent from older results. */
+  lossCurve?: Array<{ step: number; loss: number }>;
+}
+
+/** Most points of a loss curve kept in a job row (progress or result); longer curves are thinned evenly. */
+export const lossHistoryLimit = 500;
+
+/**
+ * Thins a loss curve to at most `limit` points, keeping the first and the last, so a job row stays small
+ * however many steps a run takes.
+ */
+export function thinLossCurve(curve: ReadonlyArray<{ step: number; loss: number }>, limit = lossHistoryLimit): Array<{ step: number; loss: number }> {
+  if (curve.length <= limit) return curve.map((point) => ({ step: point.step, loss: point.loss }));
+  const kept: Array<{ step: number; loss: number }> = [];
+  for (let index = 0; index < limit; index += 1) {
+    const point = curve[Math.round((index * (curve.length - 1)) / (limit - 1))]!;
+    kept.push({ step: point.step, loss: point.loss });
+  }
+  return kept;
 }
 
 export type TrainingHandle = { jobId: string };

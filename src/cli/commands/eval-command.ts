@@ -4,8 +4,8 @@
  * the promotion gates in the config (`gates`) pass. It also calibrates the confidence threshold that would
  * make the specialist's delivered answers reach `--target-precision` (default: the config's
  * `routing.targetPrecision`), with its coverage and the gates on what it delivers. Saved under
- * `<dataDir>/evaluations/`. With `--require-pass` a failed gate (on every answer) is a non-zero exit, for
- * scripts and CI.
+ * `<dataDir>/evaluations/` and in the store (`store.evaluations`, for the dashboard). With `--require-pass` a
+ * failed gate (on every answer) is a non-zero exit, for scripts and CI.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import { Command } from 'commander';
 import { UnderstudyError } from '../../contracts/errors.ts';
 import { readDataset } from '../../curate/dataset/read-dataset.ts';
 import { evaluateSpecialist, type SpecialistEvaluation } from '../../evaluate/evaluate-specialist.ts';
+import { storedEvaluationFrom } from '../../evaluate/stored-evaluation-from.ts';
 import { specialistCandidate } from '../../select/specialist-candidate.ts';
 import { colour, printJson, printTable } from '../cli-output.ts';
 import { findDatasetDirectory } from './find-dataset-directory.ts';
@@ -71,6 +72,8 @@ export function createEvalCommand(): Command {
         const outFile = path.join(loaded.dataDir, 'evaluations', specialist.id, `${dataset.manifest.version}-${result.split}.json`);
         await mkdir(path.dirname(outFile), { recursive: true });
         await writeFile(outFile, `${JSON.stringify({ ...result, createdAt: new Date().toISOString() }, null, 2)}\n`);
+        // The dashboard shows a specialist's latest evaluation from the store.
+        await store.evaluations.put(storedEvaluationFrom(result));
         if (options.json) printJson({ ...result, file: outFile });
         else printEvaluation(result, outFile);
         return result;

@@ -30,6 +30,8 @@ export interface TestGatewayOptions {
   routing?: Record<string, unknown>;
   requireApiKey?: boolean;
   databaseUrl?: string;
+  /** The built dashboard to serve under `/ui` (default: the package's `dist/ui`). */
+  uiDirectory?: string;
 }
 
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
@@ -50,7 +52,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   );
   const environment = { TEST_PROVIDER_KEY: providerKey, UNDERSTUDY_ADMIN_TOKEN: adminToken };
   const loaded: LoadedConfig = { config, dataDir, databaseUrl: options.databaseUrl, configPath: null, environment: {} };
-  const gateway = await startGateway({ loaded, environment });
+  const gateway = await startGateway({ loaded, environment, ...(options.uiDirectory === undefined ? {} : { uiDirectory: options.uiDirectory }) });
   await gateway.store.projects.ensure('test');
   const { secret } = await gateway.store.apiKeys.create({ projectId: 'test', name: 'test key' });
   return {

@@ -8,12 +8,14 @@ import { initialMigration } from './0001-initial.ts';
 import { pseudonymsMigration } from './0002-pseudonyms.ts';
 import { jobsAndSpecialistsMigration } from './0003-jobs-and-specialists.ts';
 import { routingMigration } from './0004-routing.ts';
+import { evaluationsMigration } from './0005-evaluations.ts';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001-initial': initialMigration,
   '0002-pseudonyms': pseudonymsMigration,
   '0003-jobs-and-specialists': jobsAndSpecialistsMigration,
   '0004-routing': routingMigration,
+  '0005-evaluations': evaluationsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
