@@ -122,6 +122,7 @@ async function main() {
   if (process.env.UNDERSTUDY_SKIP_TYPECHECK !== '1') {
     const typescriptCompiler = path.join(repositoryRoot, 'node_modules/typescript/bin/tsc');
     runOrExit(process.execPath, [typescriptCompiler, '--noEmit', '-p', '.'], 'typecheck (tsc --noEmit -p .; set UNDERSTUDY_SKIP_TYPECHECK=1 to skip)');
+    runOrExit(process.execPath, [typescriptCompiler, '--noEmit', '-p', 'ui'], 'dashboard typecheck (tsc --noEmit -p ui; set UNDERSTUDY_SKIP_TYPECHECK=1 to skip)');
   }
 
   const environment = { ...process.env };
