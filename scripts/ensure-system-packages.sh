@@ -4,13 +4,15 @@
 #   python3-torch         Debian's CPU-only torch 1.13 for the LoRA training worker (PyPI's torch is the CUDA
 #                         build: ~5 GB with its nvidia wheels, and it does not import without them);
 #   libopenblas0-pthread  a threaded BLAS for that torch (2-3x faster matmuls than the reference BLAS);
-#   python3-venv          Debian's python3.11 venv module, for the worker's venv with system site packages.
+#   python3-venv          Debian's python3.11 venv module, for the worker's venv with system site packages;
+#   chromium              the browser playwright-core drives in the dashboard's end-to-end tests
+#                         (src/gateway/dashboard-browser.test.ts; UNDERSTUDY_CHROMIUM names another binary).
 # As root it installs what is missing (about 70 s for the torch stack); otherwise it names the command to run
 # and fails. (better-sqlite3's build tools matter only at npm install.)
 set -euo pipefail
 
 PG_BIN="${UNDERSTUDY_PG_BIN:-/usr/lib/postgresql/15/bin}"
-wanted=(postgresql-15 python3-torch libopenblas0-pthread python3-venv)
+wanted=(postgresql-15 python3-torch libopenblas0-pthread python3-venv chromium)
 
 installed() {
   local package="$1"
