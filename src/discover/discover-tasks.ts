@@ -83,6 +83,7 @@ export async function discoverTasks(calls: readonly DiscoverableCall[], options:
     for (const features of groups.noise) unassigned.push({ callId: features.callId, reason: 'shares no template with any task' });
   }
   tasks.sort((a, b) => b.callIds.length - a.callIds.length || a.id.localeCompare(b.id));
+  makeUnique(tasks);
   return {
     tasks,
     unassigned,
@@ -90,6 +91,25 @@ export async function discoverTasks(calls: readonly DiscoverableCall[], options:
     embedder: options.embedder?.name ?? 'template features',
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/**
+ * Ids and names must each name one task (the store, the dashboard and `--task` look tasks up by them): where two
+ * discovered tasks still share one, the smaller gets a `-2`, `-3`… suffix (tasks arrive largest first).
+ * Declared tasks keep theirs.
+ */
+function makeUnique(tasks: DiscoveredTask[]): void {
+  for (const key of ['id', 'name'] as const) {
+    // Declared names are the agent's own: they keep them, and discovered tasks make way.
+    const seen = new Set<string>(tasks.filter((task) => task.source === 'declared').map((task) => task[key]));
+    for (const task of tasks) {
+      if (task.source === 'declared') continue;
+      let value = task[key];
+      for (let suffix = 2; seen.has(value); suffix += 1) value = `${task[key]}-${suffix}`;
+      seen.add(value);
+      task[key] = value;
+    }
+  }
 }
 
 async function clusterUndeclared(
@@ -292,7 +312,10 @@ function describeTask(
   const tools = [...toolCounts].sort();
   const agency = toolLoop > members.length / 3 ? 'language-model' : 'code';
   const name = fixed?.name ?? nameTask({ templates: topTemplates.map((template) => template.text), tools, responseFormat, agency });
-  const id = fixed?.id ?? `t-${createHash('sha256').update(topTemplates[0]?.text ?? name).digest('hex').slice(0, 10)}`;
+  const signature = describeSignature(members, vocabulary);
+  // The top template alone is not enough: clusters whose top template is all slots would share one id.
+  const identity = [topTemplates[0]?.text ?? name, ...signature.anchors, ...signature.structure, ...tools, responseFormat ?? ''].join('\u0000');
+  const id = fixed?.id ?? `t-${createHash('sha256').update(identity).digest('hex').slice(0, 10)}`;
   return {
     id,
     name,
@@ -302,7 +325,7 @@ function describeTask(
     templates: topTemplates,
     tools,
     responseFormat,
-    signature: describeSignature(members, vocabulary),
+    signature,
   };
 }
 
