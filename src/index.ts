@@ -2,7 +2,7 @@
 export * from './capture/index.ts';
 export { startGateway, type RunningGateway, type StartGatewayOptions } from './gateway/start-gateway.ts';
 export { createGateway } from './gateway/create-gateway.ts';
-export { loadConfig, parseConfig, type UnderstudyConfig, type LoadedConfig } from './contracts/config.ts';
+export { loadConfig, parseConfig, defineConfig, type UnderstudyConfig, type LoadedConfig } from './contracts/config.ts';
 export { UnderstudyError, toOpenAIErrorBody, type ErrorCode } from './contracts/errors.ts';
 export type { CallRecord } from './contracts/call-record.ts';
 export { openStore, type Store } from './store/index.ts';

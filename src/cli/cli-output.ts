@@ -1,16 +1,28 @@
 /**
- * How the CLI talks: one-line errors on stderr with a non-zero exit, `--json` for scripts, colour only
- * on a TTY (and never when NO_COLOR is set).
+ * How the CLI talks: one-line errors on stderr with a non-zero exit (operating-system errors such as a busy
+ * port in the user's words), `--json` for scripts, colour only on a TTY (NO_COLOR off, FORCE_COLOR on).
  */
-import { asUnderstudyError } from '../contracts/errors.ts';
+import { asUnderstudyError, UnderstudyError } from '../contracts/errors.ts';
 
 /** Exit codes: 0 success, 1 failure, 2 usage error (bad flags or arguments). */
 export const exitCodes = { success: 0, failure: 1, usage: 2 } as const;
 
-const useColour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+/**
+ * Colour on a TTY only. NO_COLOR (any non-empty value, no-color.org) turns it off; FORCE_COLOR turns it on
+ * even through a pipe and wins over NO_COLOR, as in Node's own `tty` (FORCE_COLOR=0 or `false` turns it off).
+ */
+export function shouldUseColour(stream: { isTTY?: boolean }, environment: NodeJS.ProcessEnv): boolean {
+  const force = environment.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
+  if (environment.NO_COLOR) return false;
+  return stream.isTTY === true;
+}
+
+/** Whether this process colours what it writes to stdout; renderers that colour on their own take it as their option. */
+export const colourEnabled = shouldUseColour(process.stdout, process.env);
 
 function paint(code: number): (text: string) => string {
-  return (text) => (useColour ? `\u001b[${code}m${text}\u001b[0m` : text);
+  return (text) => (colourEnabled ? `\u001b[${code}m${text}\u001b[0m` : text);
 }
 
 export const colour = { bold: paint(1), dim: paint(2), green: paint(32), yellow: paint(33), red: paint(31), cyan: paint(36) };
@@ -29,8 +41,25 @@ export function printTable(headers: readonly string[], rows: ReadonlyArray<reado
 
 /** Turns any failure into one line on stderr and the process exit code. */
 export function failAndExit(error: unknown): never {
-  const known = asUnderstudyError(error);
+  const known = asUnderstudyError(describeSystemError(error) ?? error);
   process.stderr.write(`understudy: ${known.message}\n`);
   if (known.code === 'internal_error' && process.env.UNDERSTUDY_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   process.exit(exitCodes.failure);
+}
+
+/** Errors from the operating system that a user can act on, in their words rather than `listen EADDRINUSE …`. */
+function describeSystemError(error: unknown): UnderstudyError | undefined {
+  if (!(error instanceof Error) || !('code' in error) || !('syscall' in error) || error.syscall !== 'listen') return undefined;
+  const { code, port, address } = error as NodeJS.ErrnoException & { port?: number; address?: string };
+  const where = address === undefined ? '' : ` on ${address}`;
+  if (code === 'EADDRINUSE') {
+    return new UnderstudyError('invalid_request', `port ${port} is in use${where}: stop what is listening there or pick another with --port`, { cause: error });
+  }
+  if (code === 'EACCES') {
+    return new UnderstudyError('invalid_request', `port ${port} needs privileges to bind${where}: pick one above 1023 with --port`, { cause: error });
+  }
+  if (code === 'EADDRNOTAVAIL') {
+    return new UnderstudyError('invalid_request', `cannot bind${where}: no such address on this machine (check --host)`, { cause: error });
+  }
+  return undefined;
 }

@@ -1,12 +1,13 @@
 /**
- * The configuration contract: `understudy.config.json` (strict — unknown keys are errors) and the process
- * environment. Provider API keys never live in the file: a provider names the environment variable that
+ * The configuration contract: `understudy.config.json` or `understudy.config.ts` (strict — unknown keys are
+ * errors) and the process environment. Provider API keys never live in the file: a provider names the environment variable that
  * holds its key (`apiKeyEnv`), so config files can be committed and keys never reach the data directory.
  */
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { UnderstudyError } from './errors.ts';
+import { configModuleExtensions, loadConfigModule } from './internal/load-config-module.ts';
 
 export const providerConfigSchema = z.strictObject({
   /** Name used in logs and the model mapping, e.g. `openai`. */
@@ -89,23 +90,41 @@ export const routingConfigSchema = z.strictObject({
 });
 export type RoutingConfig = z.infer<typeof routingConfigSchema>;
 
+const trainingBudgetFields = {
+  backend: z.enum(['lora', 'micro']),
+  /** `default` (SmolLM2-135M-Instruct), a GGUF path, `pypi:…` or `hf:…`. */
+  base: z.string().min(1),
+  /** Hyperparameters passed to the backend (`maxSteps`, `rank`, `learningRate`, `batchSize`, …). */
+  hyperparameters: z.record(z.string(), z.unknown()),
+  device: z.enum(['auto', 'cpu', 'cuda']),
+};
+
 /** One training budget: what the loop trains a specialist with. */
 export const trainingBudgetSchema = z.strictObject({
-  backend: z.enum(['lora', 'micro']).default('lora'),
-  /** `default` (SmolLM2-135M-Instruct), a GGUF path, `pypi:…` or `hf:…`. */
-  base: z.string().min(1).default('default'),
-  /** Hyperparameters passed to the backend (`maxSteps`, `rank`, `learningRate`, `batchSize`, …). */
-  hyperparameters: z.record(z.string(), z.unknown()).default({ maxSteps: 40, rank: 16, learningRate: 0.0015 }),
-  device: z.enum(['auto', 'cpu', 'cuda']).default('auto'),
+  backend: trainingBudgetFields.backend.default('lora'),
+  base: trainingBudgetFields.base.default('default'),
+  hyperparameters: trainingBudgetFields.hyperparameters.default({ maxSteps: 40, rank: 16, learningRate: 0.0015 }),
+  device: trainingBudgetFields.device.default('auto'),
 });
 export type TrainingBudget = z.infer<typeof trainingBudgetSchema>;
+
+/**
+ * A per-task budget: only the keys it sets, merged over `loop.training`. No defaults here — a default would
+ * silently replace the shared budget's value (`{ device: 'cpu' }` must not reset `base`).
+ */
+export const trainingBudgetOverrideSchema = z.strictObject({
+  backend: trainingBudgetFields.backend.optional(),
+  base: trainingBudgetFields.base.optional(),
+  hyperparameters: trainingBudgetFields.hyperparameters.optional(),
+  device: trainingBudgetFields.device.optional(),
+});
 
 /** The closed loop (`understudy loop`): when it retrains and with what budget. */
 export const loopConfigSchema = z.strictObject({
   /** The budget for every task, unless `tasks` names one. */
   training: trainingBudgetSchema.default(trainingBudgetSchema.parse({})),
   /** Per-task budgets, by task id or name; merged over `training`. */
-  tasks: z.record(z.string(), trainingBudgetSchema.partial()).default({}),
+  tasks: z.record(z.string(), trainingBudgetOverrideSchema).default({}),
   /**
    * A task needs this many teacher answers before the loop trains for it: with the default 10% validation
    * split, 300 leave about 30 held-out examples, the fewest `gates.minExamples` accepts as evidence.
@@ -220,29 +239,38 @@ export interface LoadedConfig {
 }
 
 export const defaultConfigFileName = 'understudy.config.json';
+/** The TypeScript form: `export default { … }` or `export default () => ({ … })`, validated like the JSON. */
+export const defaultConfigModuleName = 'understudy.config.ts';
+
+/**
+ * Identity helper that types a config module: `export default defineConfig({ gateway: { port: 8080 } })`.
+ * Defaults are filled in by validation, so every key is optional here.
+ */
+export function defineConfig(config: z.input<typeof configSchema>): z.input<typeof configSchema> {
+  return config;
+}
 
 /**
  * Loads and validates the config. Order: explicit path, UNDERSTUDY_CONFIG, `./understudy.config.json`,
- * else built-in defaults (one `openai` provider taking every model, keyed by OPENAI_API_KEY).
+ * `./understudy.config.ts` (both present is an error), else built-in defaults (one `openai` provider taking
+ * every model, keyed by OPENAI_API_KEY).
  */
 export function loadConfig(options: { configPath?: string; cwd?: string; environment?: NodeJS.ProcessEnv } = {}): LoadedConfig {
   const environment = parseEnvironment(options.environment ?? process.env);
   const cwd = options.cwd ?? process.cwd();
   const explicit = options.configPath ?? environment.UNDERSTUDY_CONFIG;
-  const candidate = explicit ? path.resolve(cwd, explicit) : path.resolve(cwd, defaultConfigFileName);
-  let raw: unknown = {};
   let configPath: string | null = null;
-  if (existsSync(candidate)) {
-    configPath = candidate;
-    const text = readFileSync(candidate, 'utf8');
-    try {
-      raw = JSON.parse(text);
-    } catch (error) {
-      throw new UnderstudyError('config_invalid', `${candidate} is not valid JSON: ${(error as Error).message}`);
+  if (explicit) {
+    configPath = path.resolve(cwd, explicit);
+    if (!existsSync(configPath)) throw new UnderstudyError('config_invalid', `Config file not found: ${configPath}`);
+  } else {
+    const found = [defaultConfigFileName, defaultConfigModuleName].map((name) => path.resolve(cwd, name)).filter((file) => existsSync(file));
+    if (found.length > 1) {
+      throw new UnderstudyError('config_invalid', `Both ${defaultConfigFileName} and ${defaultConfigModuleName} are in ${cwd}: keep one, or pick one with --config.`);
     }
-  } else if (explicit) {
-    throw new UnderstudyError('config_invalid', `Config file not found: ${candidate}`);
+    configPath = found[0] ?? null;
   }
+  const raw = configPath === null ? {} : readConfigFile(configPath);
   const config = parseConfig(raw, configPath ?? 'built-in defaults');
   if (config.providers.length === 0) {
     config.providers.push({
@@ -265,6 +293,16 @@ export function loadConfig(options: { configPath?: string; cwd?: string; environ
     configPath,
     environment,
   };
+}
+
+function readConfigFile(file: string): unknown {
+  if ((configModuleExtensions as readonly string[]).includes(path.extname(file))) return loadConfigModule(file);
+  const text = readFileSync(file, 'utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new UnderstudyError('config_invalid', `${file} is not valid JSON: ${(error as Error).message}`);
+  }
 }
 
 export function parseConfig(raw: unknown, origin: string): UnderstudyConfig {
@@ -290,9 +328,15 @@ export function parseEnvironment(environment: NodeJS.ProcessEnv): UnderstudyEnvi
   return parsed.data;
 }
 
-/** One line per issue, `path: message`, for CLI output and config errors. */
+/**
+ * One line for all issues, `path: message` each, for CLI output and config errors. An unknown key is named by
+ * its full path (`gateway.colour: unknown key`) rather than zod's "Unrecognized key" on its parent.
+ */
 export function formatIssues(error: z.ZodError): string {
+  const where = (keys: readonly PropertyKey[]) => (keys.length > 0 ? keys.map(String).join('.') : '(root)');
   return error.issues
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .flatMap((issue) =>
+      issue.code === 'unrecognized_keys' ? issue.keys.map((key) => `${where([...issue.path, key])}: unknown key`) : [`${where(issue.path)}: ${issue.message}`],
+    )
     .join('; ');
 }

@@ -9,7 +9,7 @@ export function createAdminTokenCommand(): Command {
   return addCommonOptions(new Command('admin-token'))
     .description('create a new admin token for the admin API and dashboard (printed once)')
     .option('--rotate', 'replace the current token')
-    .addHelpText('after', '\nExample:\n  understudy admin-token --rotate')
+    .addHelpText('after', '\nExamples:\n  understudy admin-token --rotate\n  understudy admin-token --rotate --json | jq -r .adminToken')
     .action(async (options: GlobalOptions & { rotate?: boolean }) => {
       if (!options.rotate) {
         throw new UnderstudyError('invalid_request', 'The admin token is stored only as a hash and cannot be shown again; pass --rotate to create a new one.');

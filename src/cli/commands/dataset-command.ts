@@ -21,7 +21,9 @@ interface BuildOptions extends GlobalOptions {
 }
 
 export function createDatasetCommand(): Command {
-  const dataset = new Command('dataset').description('build and inspect per-task datasets');
+  const dataset = new Command('dataset')
+    .description('build and inspect per-task datasets')
+    .addHelpText('after', '\nExamples:\n  understudy report            # find the tasks first\n  understudy dataset build support/extract-contact');
   dataset.addCommand(
     addCommonOptions(new Command('build'))
       .description('write a redacted, filtered, deduplicated, split dataset for one task')

@@ -15,11 +15,14 @@ function describeProgress(job: JobRecord): string {
 }
 
 export function createJobsCommand(): Command {
-  const jobs = new Command('jobs').description('list, show and cancel training jobs');
+  const jobs = new Command('jobs')
+    .description('list, show and cancel training jobs')
+    .addHelpText('after', '\nExamples:\n  understudy jobs list --status running\n  understudy jobs show job_4Qd2x8ZkLm0pR7sT\n  understudy jobs cancel job_4Qd2x8ZkLm0pR7sT');
   jobs.addCommand(
     addCommonOptions(new Command('list'))
       .description('recent jobs, newest first')
       .option('--status <status>', 'queued, running, succeeded, failed or cancelled')
+      .addHelpText('after', '\nExamples:\n  understudy jobs list\n  understudy jobs list --status failed --json')
       .action(async (options: GlobalOptions & { status?: string }) => {
         const allowed = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
         if (options.status !== undefined && !allowed.includes(options.status)) throw new UnderstudyError('invalid_request', `--status: '${options.status}' is not one of ${allowed.join(', ')}`);
@@ -33,8 +36,9 @@ export function createJobsCommand(): Command {
   );
   jobs.addCommand(
     addCommonOptions(new Command('show'))
-      .description('one job with its spec, progress and result')
+      .description('one job with its spec, progress and result (always JSON)')
       .argument('<id>')
+      .addHelpText('after', '\nExamples:\n  understudy jobs show job_4Qd2x8ZkLm0pR7sT\n  understudy jobs show job_4Qd2x8ZkLm0pR7sT | jq .progress')
       .action(async (id: string, options: GlobalOptions) => {
         await withConfiguredStore(options, async (store) => {
           const job = await store.jobs.get(id);
@@ -47,6 +51,7 @@ export function createJobsCommand(): Command {
     addCommonOptions(new Command('cancel'))
       .description('cancel a queued job now, or ask a running one to stop at its next heartbeat')
       .argument('<id>')
+      .addHelpText('after', '\nExamples:\n  understudy jobs cancel job_4Qd2x8ZkLm0pR7sT\n  understudy jobs cancel job_4Qd2x8ZkLm0pR7sT --json')
       .action(async (id: string, options: GlobalOptions) => {
         await withConfiguredStore(options, async (store) => {
           const job = await store.jobs.requestCancel(id);

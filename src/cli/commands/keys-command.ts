@@ -5,7 +5,9 @@ import { colour, printJson, printTable } from '../cli-output.ts';
 import { addCommonOptions, withConfiguredStore, type GlobalOptions } from './shared-options.ts';
 
 export function createKeysCommand(): Command {
-  const keys = new Command('keys').description('manage gateway API keys (per project, stored only as hashes)');
+  const keys = new Command('keys')
+    .description('manage gateway API keys (per project, stored only as hashes)')
+    .addHelpText('after', '\nExamples:\n  understudy keys create --project support-bot\n  understudy keys list --all\n  understudy keys revoke usk_3f2a');
 
   addCommonOptions(keys.command('create'))
     .description('create a key; the secret is printed once')
@@ -29,6 +31,7 @@ export function createKeysCommand(): Command {
     .description('list keys (secrets are never shown)')
     .option('-p, --project <id>', 'only this project')
     .option('-a, --all', 'include revoked keys')
+    .addHelpText('after', '\nExamples:\n  understudy keys list --project support-bot\n  understudy keys list --all --json')
     .action(async (options: GlobalOptions & { project?: string; all?: boolean }) => {
       await withConfiguredStore(options, async (store) => {
         const list = await store.apiKeys.list({ projectId: options.project, includeRevoked: options.all === true });
@@ -52,6 +55,7 @@ export function createKeysCommand(): Command {
   addCommonOptions(keys.command('revoke'))
     .description('revoke a key by id or prefix (takes effect in running gateways within 5 s)')
     .argument('<idOrPrefix>', 'key id, or the prefix shown by `keys list`')
+    .addHelpText('after', '\nExamples:\n  understudy keys revoke usk_3f2a\n  understudy keys revoke key_9fTz2LqW0bXk3mNe --json')
     .action(async (idOrPrefix: string, options: GlobalOptions) => {
       await withConfiguredStore(options, async (store) => {
         const revoked = await store.apiKeys.revoke(idOrPrefix.replace(/…$/, ''));

@@ -5,6 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
+import { latestReportSettingKey } from '../../contracts/dashboard-api.ts';
 import { UnderstudyError } from '../../contracts/errors.ts';
 import { buildReplaceabilityReport } from '../../discover/build-replaceability-report.ts';
 import { knownTaskFromDiscovered } from '../../discover/known-task-from-discovered.ts';
@@ -14,7 +15,7 @@ import { createLexicalEmbedder } from '../../discover/lexical-embedder.ts';
 import { renderReportHtml } from '../../discover/report/render-report-html.ts';
 import { renderReportMarkdown } from '../../discover/report/render-report-markdown.ts';
 import { renderReportTerminal } from '../../discover/report/render-report-terminal.ts';
-import { printJson } from '../cli-output.ts';
+import { printJson, colourEnabled } from '../cli-output.ts';
 import { loadCalls } from '../../store/load-calls.ts';
 import { addCommonOptions, withConfiguredStore, type GlobalOptions } from './shared-options.ts';
 
@@ -47,6 +48,8 @@ export function createReportCommand(): Command {
           // The router and the loop recognise these tasks from now on without rediscovering them.
           const verdicts = new Map(report.tasks.map((task) => [task.taskId, task.verdict]));
           await store.tasks.upsert(discovery.tasks.map((task) => knownTaskFromDiscovered(task, { openEnded: verdicts.get(task.id) === 'keep-on-llm', now: Date.now() })));
+          // The dashboard's task pages show this report's verdicts, reasons and output shapes.
+          await store.settings.set(latestReportSettingKey, JSON.stringify(report));
           const outDir = path.resolve(options.out ?? path.join(loaded.dataDir, 'reports'));
           await mkdir(outDir, { recursive: true });
           const markdownPath = path.join(outDir, 'report.md');
@@ -54,7 +57,7 @@ export function createReportCommand(): Command {
           await writeFile(markdownPath, renderReportMarkdown(report));
           await writeFile(htmlPath, renderReportHtml(report));
           if (options.json) return printJson({ report, files: { markdown: markdownPath, html: htmlPath } });
-          process.stdout.write(renderReportTerminal(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, width: process.stdout.columns }));
+          process.stdout.write(renderReportTerminal(report, { color: colourEnabled, width: process.stdout.columns }));
           process.stdout.write(`\nWrote ${markdownPath}\n      ${htmlPath}\n`);
         } finally {
           await embedder?.close();

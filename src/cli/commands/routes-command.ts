@@ -22,10 +22,13 @@ interface SetOptions extends GlobalOptions {
 }
 
 export function createRoutesCommand(): Command {
-  const routes = new Command('routes').description('show and set how each task is served: off, shadow, canary or live');
+  const routes = new Command('routes')
+    .description('show and set how each task is served: off, shadow, canary or live')
+    .addHelpText('after', '\nExamples:\n  understudy routes list\n  understudy routes set extract-contact-details --mode shadow --automatic\n  understudy routes events --limit 20');
   routes.addCommand(
     addCommonOptions(new Command('list'))
       .description('every route with its mode, specialist and online figures')
+      .addHelpText('after', '\nExamples:\n  understudy routes list\n  understudy routes list --json | jq \'.routes[] | {task, mode}\'')
       .action(async (options: GlobalOptions) => {
         await withConfiguredStore(options, async (store) => {
           const [list, tasks] = await Promise.all([store.routes.list(), store.tasks.list()]);
@@ -100,6 +103,7 @@ export function createRoutesCommand(): Command {
       .description('promotions, rollbacks and operator changes, newest first')
       .argument('[task]', 'only this task (id or name)')
       .option('--limit <n>', 'at most this many', '50')
+      .addHelpText('after', '\nExamples:\n  understudy routes events\n  understudy routes events extract-contact-details --limit 10 --json')
       .action(async (taskName: string | undefined, options: GlobalOptions & { limit: string }) => {
         await withConfiguredStore(options, async (store) => {
           const task = taskName === undefined ? undefined : (await findKnownTask(store, taskName)).id;

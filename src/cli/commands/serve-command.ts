@@ -32,7 +32,7 @@ export function createServeCommand(): Command {
         loaded.config.gateway.requireApiKey = false;
       }
       const gateway = await startGateway({ loaded, port: options.port === undefined ? undefined : parsePort(options.port), host: options.host });
-      await describeGateway(gateway, loaded.config.gateway.requireApiKey, options.json === true);
+      await describeGateway(gateway, loaded.config.gateway.requireApiKey, options.json === true, gateway.createUiLoginUrl());
       closeOnSignals(gateway);
     });
 }
@@ -43,10 +43,11 @@ export function parsePort(text: string): number {
   return port;
 }
 
-export async function describeGateway(gateway: RunningGateway, requireApiKey: boolean, json: boolean): Promise<void> {
+/** Prints where the gateway listens, a generated admin token (once), and the dashboard's one-time login link when given. */
+export async function describeGateway(gateway: RunningGateway, requireApiKey: boolean, json: boolean, dashboardUrl?: string): Promise<void> {
   const keyCount = (await gateway.store.apiKeys.list()).length;
   if (json) {
-    process.stdout.write(`${JSON.stringify({ baseUrl: gateway.baseUrl, engine: gateway.store.engine, adminToken: gateway.generatedAdminToken, apiKeys: keyCount })}\n`);
+    process.stdout.write(`${JSON.stringify({ baseUrl: gateway.baseUrl, engine: gateway.store.engine, adminToken: gateway.generatedAdminToken, apiKeys: keyCount, ...(dashboardUrl === undefined ? {} : { dashboardUrl }) })}\n`);
     return;
   }
   process.stdout.write(`${colour.green('Understudy gateway')} listening on ${colour.bold(gateway.baseUrl)}  (store: ${gateway.store.engine})\n`);
@@ -57,6 +58,7 @@ export async function describeGateway(gateway: RunningGateway, requireApiKey: bo
     process.stdout.write(`${colour.yellow('No gateway keys yet')}: create one with \`understudy keys create --project <id>\`.\n`);
   }
   process.stdout.write(`Point an OpenAI client at it: OPENAI_BASE_URL=${gateway.baseUrl} OPENAI_API_KEY=<gateway key>\n`);
+  if (dashboardUrl !== undefined) process.stdout.write(`Dashboard (one-time login link, works once within 10 minutes): ${colour.bold(dashboardUrl)}\n`);
 }
 
 /** SIGTERM/SIGINT flush every logged call into the store before exiting; a second signal exits at once. */

@@ -10,7 +10,7 @@ export interface GlobalOptions {
 }
 
 export function addCommonOptions(command: Command): Command {
-  return command.option('-c, --config <file>', 'config file (default: ./understudy.config.json)').option('--json', 'print machine-readable JSON');
+  return command.option('-c, --config <file>', 'config file (default: ./understudy.config.json or ./understudy.config.ts)').option('--json', 'print machine-readable JSON');
 }
 
 export async function withConfiguredStore<T>(options: GlobalOptions, work: (store: Store, loaded: LoadedConfig) => Promise<T>): Promise<T> {

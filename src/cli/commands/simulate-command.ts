@@ -42,6 +42,7 @@ interface TeacherOptions {
   seed: string;
   errorRate: string;
   latencyScale: string;
+  json?: boolean;
 }
 
 function parseInteger(flag: string, text: string, minimum: number, maximum: number): number {
@@ -115,7 +116,8 @@ function createTeacherCommand(): Command {
     .option('--seed <seed>', 'seed for answers, wrong answers and latency', '1')
     .option('--error-rate <rate>', 'share of deliberately wrong answers (0–1)', '0.02')
     .option('--latency-scale <factor>', 'multiply the hosted-model latency (p50 ~800 ms); 0 answers at once', '1')
-    .addHelpText('after', '\nExamples:\n  understudy simulate teacher --port 4242\n  understudy simulate teacher --port 4242 --error-rate 0 --latency-scale 0')
+    .option('--json', 'print {"baseUrl"} as one JSON line once listening')
+    .addHelpText('after', '\nExamples:\n  understudy simulate teacher --port 4242\n  understudy simulate teacher --port 0 --json   # scripts read the chosen port\n  understudy simulate teacher --port 4242 --error-rate 0 --latency-scale 0')
     .action(async (options: TeacherOptions) => {
       const teacher = await startTeacherServer({
         skills: allSimulatedSkills(),
@@ -124,7 +126,8 @@ function createTeacherCommand(): Command {
         errorRate: parseFraction('--error-rate', options.errorRate),
         latency: { scale: parseScale(options.latencyScale) },
       });
-      process.stdout.write(`${colour.green('Scripted teacher')} (OpenAI-compatible) on ${colour.bold(teacher.url)} — Ctrl-C to stop\n`);
+      if (options.json) process.stdout.write(`${JSON.stringify({ baseUrl: teacher.url })}\n`);
+      else process.stdout.write(`${colour.green('Scripted teacher')} (OpenAI-compatible) on ${colour.bold(teacher.url)} — Ctrl-C to stop\n`);
       const stop = () => {
         const stats = teacher.stats();
         process.stderr.write(`\n${stats.requests} requests, ${stats.wrongAnswers} wrong answers, ${stats.unrecognised} unrecognised; stopping.\n`);
