@@ -1,10 +1,10 @@
 /**
- * The CLI as users run it: a real process per command. Help and usage errors, keys, import, bad config,
- * and the demo's capture run — each failure is one line on stderr with a non-zero exit.
+ * The CLI as users run it: a real process per command. Help and usage errors, keys, import, bad config and
+ * simulation — each failure is one line on stderr with a non-zero exit.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -112,20 +112,6 @@ describe('understudy CLI', () => {
     assert.match(result.stderr, /^understudy: Invalid config .*colour/);
     writeFileSync(configPath, '{ not json');
     assert.match((await run(['calls', '--config', configPath])).stderr, /not valid JSON/);
-  });
-
-  it('runs the capture demo end to end on the embedded defaults', async () => {
-    const result = await run(['demo', '--once', '--json', '--episodes', '12', '--latency-scale', '0']);
-    assert.equal(result.code, 0, result.stderr);
-    const demo = JSON.parse(result.stdout) as {
-      simulation: { calls: number; failures: number; byAgent: Record<string, { episodes: number; calls: number }> };
-      captured: { calls: number; tokensIn: number; costUsd: number };
-    };
-    assert.deepEqual(Object.keys(demo.simulation.byAgent).sort(), ['query', 'support', 'toolloop']);
-    assert.equal(demo.simulation.failures, 0);
-    assert.equal(demo.captured.calls, demo.simulation.calls, 'every call the agents made is in the store');
-    assert.ok(demo.captured.tokensIn > 0 && demo.captured.costUsd > 0);
-    assert.ok(existsSync(path.join(workDir, '.understudy', 'understudy.db')), 'embedded SQLite under .understudy/');
   });
 
   it('simulates agents through an embedded gateway, reproducibly, with ground truth kept apart', async () => {

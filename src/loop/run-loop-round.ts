@@ -6,22 +6,30 @@
  * is evaluated offline on the task's validation split with its confidence threshold calibrated for the target
  * precision, and only if it passes the gates does it enter its route — in shadow, from where the governor
  * promotes it on live traffic. Escalated calls are teacher answers like any other: they join the next dataset;
- * answers a specialist delivered never do (the dataset filter drops them).
+ * answers a specialist delivered never do (the dataset filter drops them). Retraining an unchanged dataset with an
+ * unchanged budget costs no training time: the training cache hands back the earlier adapter.
+ *
+ * The report and each offline evaluation are kept in the store (the dashboard reads them); callers that pace the
+ * round (the demo's time budget) order the tasks by projected savings and veto trainings through `beforeTraining`.
  */
 import type { CallRecord } from '../contracts/call-record.ts';
 import type { LoadedConfig, TrainingBudget } from '../contracts/config.ts';
 import type { RoutePolicy } from '../contracts/route-policy.ts';
 import type { KnownTask } from '../contracts/task-signature.ts';
+import { latestReportSettingKey } from '../contracts/dashboard-api.ts';
 import { buildTaskDataset } from '../curate/dataset/build-task-dataset.ts';
 import { readDataset } from '../curate/dataset/read-dataset.ts';
 import { buildReplaceabilityReport } from '../discover/build-replaceability-report.ts';
+import type { ReplaceabilityReport } from '../discover/replaceability-report.ts';
 import { knownTaskFromDiscovered } from '../discover/known-task-from-discovered.ts';
 import { evaluateSpecialist, type SpecialistEvaluation } from '../evaluate/evaluate-specialist.ts';
+import { storedEvaluationFrom } from '../evaluate/stored-evaluation-from.ts';
 import { specialistCandidate } from '../select/specialist-candidate.ts';
 import { loadCalls } from '../store/load-calls.ts';
 import type { SpecialistRecord, Store } from '../store/store.ts';
 import { runJobWorker } from '../train/run-job-worker.ts';
-import { launchTraining, pollTraining, type TrainJobProgress } from '../train/training-job.ts';
+import { findCachedTraining, isCacheableBackend, trainingCacheKey } from '../train/training-cache.ts';
+import { launchTraining, pollTraining, type TrainJobProgress, type TrainJobResult } from '../train/training-job.ts';
 import { carryTaskIds } from './carry-task-ids.ts';
 import { trainingDependencies } from './training-dependencies.ts';
 
@@ -29,6 +37,8 @@ export type TaskAction = 'trained' | 'kept' | 'skipped' | 'failed';
 
 export interface LoopTaskOutcome {
   task: string;
+  /** The task's id in this round's replaceability report (discovery's id, before ids are carried over). */
+  reportTaskId: string;
   name: string;
   calls: number;
   /** Calls answered by the teacher (the LLM): what a dataset can learn from. */
@@ -40,6 +50,21 @@ export interface LoopTaskOutcome {
   specialistId: string | null;
   evaluation?: { examples: number; agreement: number; threshold: number | null; coverage: number; deliveredAgreement: number; passed: boolean };
   trainSeconds?: number;
+  /** Set when the training cache supplied the adapter instead of a new training (see training-cache.ts). */
+  reusedFrom?: TrainJobResult['reusedFrom'];
+}
+
+/** What `beforeTraining` is asked about: a task the loop is about to train. */
+export interface TrainingCandidate {
+  task: KnownTask;
+  /** Why the loop wants a (new) specialist. */
+  trigger: string;
+  trainExamples: number;
+  budget: TrainingBudget;
+  /** True when the training cache already holds this exact training (it costs no training time). */
+  cached: boolean;
+  /** Outcomes of the tasks considered before this one in the round. */
+  outcomes: readonly LoopTaskOutcome[];
 }
 
 export interface LoopRoundReport {
@@ -54,6 +79,14 @@ export interface RunLoopRoundOptions {
   loaded: LoadedConfig;
   /** Only these tasks (ids or names, or those a predicate accepts) are trained; all are still rediscovered. */
   only?: readonly string[] | ((task: KnownTask) => boolean);
+  /** Which tasks are considered for training first: most calls (default) or the report's projected savings. */
+  order?: 'calls' | 'projected-savings';
+  /** Asked before each training is launched; a returned reason skips the task (a time budget, a count). */
+  beforeTraining?: (candidate: TrainingCandidate) => string | null;
+  /** The round's replaceability report, as soon as discovery is done (before any training). */
+  onReport?: (report: ReplaceabilityReport) => void;
+  /** Each task's outcome, as soon as it is decided. */
+  onOutcome?: (outcome: LoopTaskOutcome) => void;
   onProgress?: (message: string) => void;
   onTrainingProgress?: (task: string, progress: TrainJobProgress) => void;
   signal?: AbortSignal;
@@ -66,35 +99,46 @@ export async function runLoopRound(options: RunLoopRoundOptions): Promise<LoopRo
   const calls = await loadCalls(store, {});
   say(`read ${calls.length} calls`);
   const { report, discovery } = await buildReplaceabilityReport(calls);
+  options.onReport?.(report);
   const verdicts = new Map(report.tasks.map((task) => [task.taskId, task.verdict]));
   const byId = new Map(calls.map((call) => [call.id, call]));
   const members = new Map(discovery.tasks.map((task) => [task.id, task.callIds.map((id) => byId.get(id)!).filter(Boolean)]));
   const discovered = discovery.tasks.map((task) => knownTaskFromDiscovered(task, { openEnded: verdicts.get(task.id) === 'keep-on-llm', now: startedAt }));
   const carried = carryTaskIds(discovered, members, await store.tasks.list());
   await store.tasks.upsert(carried.map((entry) => entry.task));
+  // The dashboard joins the saved report to the stored tasks by id: save it under the carried ids.
+  const storedId = new Map(carried.map((entry) => [entry.discoveredId, entry.task.id]));
+  const savedReport = { ...report, tasks: report.tasks.map((task) => ({ ...task, taskId: storedId.get(task.taskId) ?? task.taskId })) };
+  await store.settings.set(latestReportSettingKey, JSON.stringify(savedReport));
   say(`discovered ${carried.length} tasks (${carried.filter((entry) => entry.carried).length} carried over from earlier rounds)`);
 
   const outcomes: LoopTaskOutcome[] = [];
   const limit = options.loaded.config.loop.maxTrainingsPerRound ?? Number.POSITIVE_INFINITY;
   let trainings = 0;
-  // Biggest tasks first: with a training limit, they are where a specialist takes the most calls.
-  for (const { task, discoveredId } of [...carried].sort((a, b) => b.task.callCount - a.task.callCount)) {
+  const savings = new Map(report.tasks.map((task) => [task.taskId, task.projectedSavingsUsd]));
+  // Biggest tasks first: with a training limit, they are where a specialist takes the most calls (or, ordered by
+  // projected savings, where it saves the most).
+  const ordered = [...carried].sort((a, b) =>
+    options.order === 'projected-savings' ? (savings.get(b.discoveredId) ?? 0) - (savings.get(a.discoveredId) ?? 0) || b.task.callCount - a.task.callCount : b.task.callCount - a.task.callCount,
+  );
+  for (const { task, discoveredId } of ordered) {
     options.signal?.throwIfAborted();
     const taskCalls = members.get(discoveredId) ?? [];
-    const outcome = await considerTask(options, task, taskCalls, trainings < limit);
+    const outcome = { ...(await considerTask(options, task, taskCalls, trainings < limit, outcomes)), reportTaskId: discoveredId };
     if (outcome.action === 'trained' || outcome.action === 'failed') trainings += 1;
     outcomes.push(outcome);
+    options.onOutcome?.(outcome);
     say(`${task.name} (${task.id}): ${outcome.action} — ${outcome.reason}`);
   }
   return { startedAt, seconds: (Date.now() - startedAt) / 1000, calls: calls.length, tasks: outcomes };
 }
 
-async function considerTask(options: RunLoopRoundOptions, task: KnownTask, calls: readonly CallRecord[], mayTrain: boolean): Promise<LoopTaskOutcome> {
+async function considerTask(options: RunLoopRoundOptions, task: KnownTask, calls: readonly CallRecord[], mayTrain: boolean, earlier: readonly LoopTaskOutcome[]): Promise<Omit<LoopTaskOutcome, 'reportTaskId'>> {
   const { store, loaded } = options;
   const loop = loaded.config.loop;
   const route = (await store.routes.get(task.id)) ?? null;
   const teacherAnswers = calls.filter((call) => call.status === 'ok' && call.route !== 'specialist').length;
-  const base: LoopTaskOutcome = {
+  const base: Omit<LoopTaskOutcome, 'reportTaskId'> = {
     task: task.id,
     name: task.name,
     calls: calls.length,
@@ -108,17 +152,17 @@ async function considerTask(options: RunLoopRoundOptions, task: KnownTask, calls
   if (options.only !== undefined && !(typeof options.only === 'function' ? options.only(task) : options.only.includes(task.id) || options.only.includes(task.name))) return { ...base, reason: 'not selected' };
   if (teacherAnswers < loop.minExamples) return { ...base, reason: `${teacherAnswers} teacher answers; ${loop.minExamples} needed` };
 
-  const trigger = await retrainTrigger(store, route, teacherAnswers, loaded.config.loop, loaded.config.routing.promotion.minAgreement);
-  if (trigger === null) return { ...base, action: 'kept', reason: `${route?.specialistId ?? 'no specialist'} in ${route?.mode ?? 'no route'}: no trigger` };
+  const decision = await retrainTrigger(store, route, teacherAnswers, loaded.config.loop, loaded.config.routing.promotion.minAgreement);
+  if ('hold' in decision) return { ...base, action: 'kept', reason: decision.hold };
+  const trigger = decision.train;
   if (!mayTrain) return { ...base, reason: `${trigger}, but this round's training limit (loop.maxTrainingsPerRound) is reached` };
 
   const built = await buildTaskDataset({ taskId: task.id, calls, pseudonyms: store.pseudonyms, dataDir: loaded.dataDir, mode: loaded.config.curation.mode });
   const counts = built.manifest.split.counts;
   if (counts.train < 8 || counts.validation < 1) return { ...base, reason: `${trigger}, but the dataset is too small (${counts.train} train, ${counts.validation} validation)` };
   const budget = budgetFor(loaded.config.loop, task);
-  options.onProgress?.(`${task.name}: ${trigger}; training ${budget.backend} on ${counts.train} examples`);
-  const handle = await launchTraining(store, {
-    formatVersion: 1,
+  const spec = {
+    formatVersion: 1 as const,
     task: task.id,
     datasetDir: built.dir,
     datasetVersion: built.manifest.version,
@@ -127,7 +171,14 @@ async function considerTask(options: RunLoopRoundOptions, task: KnownTask, calls
     hyperparameters: budget.hyperparameters,
     device: budget.device,
     verifyExamples: 0,
-  });
+  };
+  if (options.beforeTraining !== undefined) {
+    const cached = isCacheableBackend(spec.backend) && (await findCachedTraining(loaded.dataDir, trainingCacheKey(spec))) !== null;
+    const veto = options.beforeTraining({ task, trigger, trainExamples: counts.train, budget, cached, outcomes: earlier });
+    if (veto !== null) return { ...base, reason: `${trigger}, but ${veto}` };
+  }
+  options.onProgress?.(`${task.name}: ${trigger}; training ${budget.backend} on ${counts.train} examples`);
+  const handle = await launchTraining(store, spec);
   await runJobWorker({
     ...trainingDependencies(store, loaded.dataDir, options.onProgress),
     usdPerHour: loaded.config.routing.usdPerHour,
@@ -143,6 +194,7 @@ async function considerTask(options: RunLoopRoundOptions, task: KnownTask, calls
   if (specialist === undefined) return { ...base, action: 'failed', reason: `${trigger}; the trained specialist was not registered` };
 
   const evaluation = await evaluateOffline(options, specialist, built.dir);
+  await store.evaluations.put(storedEvaluationFrom(evaluation));
   const summary = {
     examples: evaluation.examples,
     agreement: evaluation.agreement.rate,
@@ -151,7 +203,7 @@ async function considerTask(options: RunLoopRoundOptions, task: KnownTask, calls
     deliveredAgreement: evaluation.confidence.delivered.agreement,
     passed: evaluation.passedWithThreshold,
   };
-  const trained = { ...base, evaluation: summary, trainSeconds: status.result.trainSeconds };
+  const trained = { ...base, evaluation: summary, trainSeconds: status.result.trainSeconds, ...(status.result.reusedFrom === undefined ? {} : { reusedFrom: status.result.reusedFrom }) };
   const figures = `agreement ${(summary.agreement * 100).toFixed(1)}% on ${summary.examples} validation examples; at threshold ${summary.threshold?.toFixed(3) ?? 'none'} it answers ${(summary.coverage * 100).toFixed(0)}% at ${(summary.deliveredAgreement * 100).toFixed(1)}%`;
   if (!evaluation.passedWithThreshold) {
     await store.specialists.setStatus(specialist.id, 'retired');
@@ -175,32 +227,38 @@ async function considerTask(options: RunLoopRoundOptions, task: KnownTask, calls
   return { ...trained, action: 'trained', reason: `${trigger}; ${figures}`, routeMode: 'shadow', specialistId: specialist.id };
 }
 
-/** Why the task needs a (new) specialist now, or null. */
-async function retrainTrigger(store: Store, route: RoutePolicy | null, teacherAnswers: number, loop: LoadedConfig['config']['loop'], promotionAgreement: number): Promise<string | null> {
-  if (route === null || route.specialistId === null) return 'no specialist yet';
+/** Why the task needs a (new) specialist now (`train`), or why it does not (`hold`). */
+async function retrainTrigger(
+  store: Store,
+  route: RoutePolicy | null,
+  teacherAnswers: number,
+  loop: LoadedConfig['config']['loop'],
+  promotionAgreement: number,
+): Promise<{ train: string } | { hold: string }> {
+  if (route === null || route.specialistId === null) return { train: 'no specialist yet' };
   const specialist = await store.specialists.get(route.specialistId);
-  if (specialist === undefined || specialist.status !== 'ready') return 'its specialist is gone';
+  if (specialist === undefined || specialist.status !== 'ready') return { train: 'its specialist is gone' };
   const [lastEvent] = await store.routes.events({ task: route.task, limit: 1 });
-  if (lastEvent?.actor === 'rollback' && route.mode === 'shadow') return `rolled back: ${lastEvent.reason}`;
+  if (lastEvent?.actor === 'rollback' && route.mode === 'shadow') return { train: `rolled back: ${lastEvent.reason}` };
   if (route.mode === 'shadow') {
     // A specialist that cannot pass its promotion gate on live traffic (drift, or data it never saw) is retrained.
     const runs = (await store.observations.recent({ task: route.task, specialistId: specialist.id, kinds: ['shadow'], limit: 200 })).filter((observation) => observation.at >= route.updatedAt);
     const agreed = runs.filter((observation) => observation.agreed === true).length;
     if (runs.length >= loop.retrainMinRoutedCalls && agreed / runs.length < promotionAgreement) {
-      return `stuck in shadow: ${agreed} of ${runs.length} shadow answers agree (${((agreed / runs.length) * 100).toFixed(0)}%)`;
+      return { train: `stuck in shadow: ${agreed} of ${runs.length} shadow answers agree (${((agreed / runs.length) * 100).toFixed(0)}%)` };
     }
   }
   const trainedOn = await trainedExamples(store, specialist);
-  if (trainedOn !== null && teacherAnswers >= trainedOn * loop.retrainGrowth) return `data grew from ${trainedOn} to ${teacherAnswers} teacher answers`;
+  if (trainedOn !== null && teacherAnswers >= trainedOn * loop.retrainGrowth) return { train: `data grew from ${trainedOn} to ${teacherAnswers} teacher answers` };
   const routed = (await store.observations.recent({ task: route.task, specialistId: specialist.id, kinds: ['served', 'escalated'], limit: 1000 })).filter((observation) => observation.at >= route.updatedAt);
   const quality = routed.filter((observation) => observation.kind === 'escalated' && observation.escalationReason !== 'specialist_down' && observation.escalationReason !== 'unsupported_request').length;
   if (routed.length >= loop.retrainMinRoutedCalls && quality / routed.length > loop.retrainEscalationRate) {
-    return `escalations cluster: ${quality} of ${routed.length} routed calls (${((quality / routed.length) * 100).toFixed(0)}%)`;
+    return { train: `escalations cluster: ${quality} of ${routed.length} routed calls (${((quality / routed.length) * 100).toFixed(0)}%)` };
   }
-  return null;
+  return { hold: `${specialist.id} in ${route.mode}: no trigger` };
 }
 
-/** Teacher answers in the dataset the specialist was trained on (all splits), from its training job's spec. */
+/** Calls the specialist's dataset was built from, from its training job's spec. */
 async function trainedExamples(store: Store, specialist: SpecialistRecord): Promise<number | null> {
   if (specialist.jobId === null) return null;
   const job = await store.jobs.get(specialist.jobId);
@@ -208,7 +266,8 @@ async function trainedExamples(store: Store, specialist: SpecialistRecord): Prom
   if (typeof datasetDir !== 'string') return null;
   try {
     const { manifest } = await readDataset(datasetDir);
-    return manifest.split.counts.train + manifest.split.counts.validation + manifest.split.counts.test;
+    // Calls, not examples: the growth rule compares it with a count of calls (dedup and filters drop some examples).
+    return manifest.source.callCount;
   } catch {
     return null;
   }

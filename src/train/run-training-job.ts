@@ -3,6 +3,9 @@
  * backend (resuming from the job's own output directory when an earlier worker died), proves the result in
  * the serving runtime on validation examples, and only then registers the specialist and writes the training
  * report. Any failure before registration leaves no specialist behind: the job ends `failed` with the reason.
+ * A local training whose dataset version, base, backend and hyper-parameters were trained before (on this machine's
+ * shared cache, see training-cache.ts) is not run again: the cached adapter is proven and registered instead, and
+ * progress says so (phase `cached`).
  * While it runs it heartbeats the job row; a cancel request or a lost claim aborts the backend.
  */
 import { randomBytes } from 'node:crypto';
@@ -16,7 +19,8 @@ import { specialistCandidate } from '../select/specialist-candidate.ts';
 import type { JobOutcome, JobRecord, Store } from '../store/store.ts';
 import { renderTrainingReportHtml, type TrainingReport } from './render-training-report.ts';
 import type { TrainingArtifacts, TrainingBackend, TrainingBackendName } from './training-backend.ts';
-import { trainJobSpecSchema, type TrainJobProgress, type TrainJobResult, type TrainJobSpec } from './training-job.ts';
+import { findCachedTraining, isCacheableBackend, storeCachedTraining, trainingCacheKey, type CachedTraining } from './training-cache.ts';
+import { lossHistoryLimit, thinLossCurve, trainJobSpecSchema, type TrainJobProgress, type TrainJobResult, type TrainJobSpec } from './training-job.ts';
 
 /** Fewer training examples than this cannot teach a task; the job fails and says so. */
 export const minimumTrainingExamples = 8;
@@ -36,6 +40,8 @@ export interface RunTrainingJobOptions {
   usdPerHour: number;
   costBasis: string;
   threads?: number;
+  /** Reuse (and fill) the shared training cache. Default true. */
+  trainingCache?: boolean;
   onProgress?: (progress: TrainJobProgress) => void;
   signal?: AbortSignal;
 }
@@ -64,8 +70,14 @@ export async function runTrainingJob(job: JobRecord, options: RunTrainingJobOpti
       .catch(() => undefined)
       .finally(() => (beating = false));
   }, heartbeatIntervalMs);
+  // The heartbeat carries the loss so far, so a dashboard can draw the curve while the job runs.
+  let lossHistory: Array<{ step: number; loss: number }> = [];
   const report = (progress: TrainJobProgress) => {
-    latest = progress;
+    if (progress.step !== undefined && progress.loss !== undefined && Number.isFinite(progress.loss) && lossHistory.at(-1)?.step !== progress.step) {
+      lossHistory.push({ step: progress.step, loss: progress.loss });
+      if (lossHistory.length > 2 * lossHistoryLimit) lossHistory = thinLossCurve(lossHistory);
+    }
+    latest = lossHistory.length === 0 ? progress : { ...progress, lossHistory: thinLossCurve(lossHistory) };
     options.onProgress?.(progress);
   };
   try {
@@ -98,12 +110,23 @@ async function execute(job: JobRecord, options: RunTrainingJobOptions, signal: A
   const outputDir = path.join(options.dataDir, 'training', job.id);
   await mkdir(outputDir, { recursive: true });
 
-  const started = performance.now();
-  const artifacts = await backend.train(
-    { dataDir: options.dataDir, dataset, base, outputDir, hyperparameters: spec.hyperparameters, device: spec.device },
-    { onProgress: (progress) => report({ ...progress }), signal },
-  );
-  const trainSeconds = (performance.now() - started) / 1000;
+  const cacheKey = options.trainingCache !== false && isCacheableBackend(spec.backend) ? trainingCacheKey(spec) : null;
+  const cached: CachedTraining | null = cacheKey === null ? null : await findCachedTraining(options.dataDir, cacheKey);
+  let artifacts: TrainingArtifacts;
+  let trainSeconds: number;
+  if (cached !== null) {
+    report({ phase: 'cached', message: `reusing the ${cached.artifacts.backend} training of ${cached.createdAt} (same dataset version, base, backend and hyper-parameters; cache ${cached.key})` });
+    // The base is this worker's copy of the same file (the key checked its identity).
+    artifacts = { ...cached.artifacts, baseModel: spec.backend === 'lora' ? base : cached.artifacts.baseModel };
+    trainSeconds = 0;
+  } else {
+    const started = performance.now();
+    artifacts = await backend.train(
+      { dataDir: options.dataDir, dataset, base, outputDir, hyperparameters: spec.hyperparameters, device: spec.device },
+      { onProgress: (progress) => report({ ...progress }), signal },
+    );
+    trainSeconds = (performance.now() - started) / 1000;
+  }
   signal.throwIfAborted();
 
   const specialistId = `sp_${randomBytes(8).toString('hex')}`;
@@ -141,6 +164,14 @@ async function execute(job: JobRecord, options: RunTrainingJobOptions, signal: A
   await writeFile(reportPath, renderTrainingReportHtml(trainingReport));
 
   signal.throwIfAborted();
+  if (cacheKey !== null && cached === null) {
+    try {
+      await storeCachedTraining(options.dataDir, cacheKey, artifacts, trainSeconds);
+    } catch (error) {
+      // The specialist is good without a cache entry; the next identical training just runs again.
+      report({ phase: 'verify', message: `could not store the training in the cache: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  }
   await options.store.specialists.register({
     id: specialistId,
     task: spec.task,
@@ -162,8 +193,10 @@ async function execute(job: JobRecord, options: RunTrainingJobOptions, signal: A
     served: artifacts.served ?? null,
     steps: artifacts.steps,
     trainSeconds,
+    ...(cached === null ? {} : { reusedFrom: { key: cached.key, trainSeconds: cached.trainSeconds, createdAt: cached.createdAt } }),
     verification: { examples: checked.examples, agreement: checked.agreement, validRate: checked.validRate, metric: checked.metric },
     reportPath,
+    lossCurve: thinLossCurve(artifacts.lossCurve),
   };
 }
 

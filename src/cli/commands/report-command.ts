@@ -18,6 +18,7 @@ import { renderReportTerminal } from '../../discover/report/render-report-termin
 import { printJson, colourEnabled } from '../cli-output.ts';
 import { loadCalls } from '../../store/load-calls.ts';
 import { addCommonOptions, withConfiguredStore, type GlobalOptions } from './shared-options.ts';
+import { carryTaskIds } from '../../loop/carry-task-ids.ts';
 
 interface ReportOptions extends GlobalOptions {
   project?: string;
@@ -47,9 +48,15 @@ export function createReportCommand(): Command {
           const { report, discovery } = await buildReplaceabilityReport(calls, { embedder, ignoreDeclared: options.ignoreDeclared });
           // The router and the loop recognise these tasks from now on without rediscovering them.
           const verdicts = new Map(report.tasks.map((task) => [task.taskId, task.verdict]));
-          await store.tasks.upsert(discovery.tasks.map((task) => knownTaskFromDiscovered(task, { openEnded: verdicts.get(task.id) === 'keep-on-llm', now: Date.now() })));
-          // The dashboard's task pages show this report's verdicts, reasons and output shapes.
-          await store.settings.set(latestReportSettingKey, JSON.stringify(report));
+          // Tasks already known (routes, specialists) keep their ids, as in the loop.
+          const byId = new Map(calls.map((call) => [call.id, call]));
+          const members = new Map(discovery.tasks.map((task) => [task.id, task.callIds.flatMap((id) => byId.get(id) ?? [])]));
+          const discovered = discovery.tasks.map((task) => knownTaskFromDiscovered(task, { openEnded: verdicts.get(task.id) === 'keep-on-llm', now: Date.now() }));
+          const carried = carryTaskIds(discovered, members, await store.tasks.list());
+          await store.tasks.upsert(carried.map((entry) => entry.task));
+          // The dashboard's task pages show this report's verdicts, reasons and output shapes, joined by stored id.
+          const storedId = new Map(carried.map((entry) => [entry.discoveredId, entry.task.id]));
+          await store.settings.set(latestReportSettingKey, JSON.stringify({ ...report, tasks: report.tasks.map((task) => ({ ...task, taskId: storedId.get(task.taskId) ?? task.taskId })) }));
           const outDir = path.resolve(options.out ?? path.join(loaded.dataDir, 'reports'));
           await mkdir(outDir, { recursive: true });
           const markdownPath = path.join(outDir, 'report.md');
