@@ -132,9 +132,10 @@ async function main() {
   }
 
   // Lanes run side by side on the machine's cores, each one file at a time. A file marked
-  // `@understudy-test-lane <name>` runs in lane <name> (the heavy files — models, Python, training — are split
-  // into two such lanes so that two of them, never more, compute at once; the weights and venv caches they share
-  // are guarded by cross-process locks); every other file runs in the `main` lane. The first lane's output
+  // `@understudy-test-lane <name>` runs in lane <name>: the heavy files (models, Python, training) share the one
+  // `models` lane, since two CPU trainings at once need ~11 GB each and slow each other more than they gain (a
+  // two-lane split took bench:loop from 370 s to 906 s); every other file runs in the `main` lane beside it. The
+  // weights and venv caches are guarded by cross-process locks all the same. The first lane's output
   // (the first heavy one) streams; the others' is held and printed after it, so reports never interleave. UNDERSTUDY_TEST_LANES=1
   // runs everything in one lane.
   const laneFiles = new Map();

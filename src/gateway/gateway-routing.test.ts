@@ -1,4 +1,4 @@
-// @understudy-test-lane models-b — loads models, runs Python or trains: scripts/test.js runs a lane's files one at a time.
+// @understudy-test-lane models — loads models, runs Python or trains: scripts/test.js runs a lane's files one at a time.
 /**
  * Routing through the real gateway: a real specialist (SmolLM2-135M-Instruct in llama.cpp) behind a live,
  * canary or shadow route, the official `openai` client in front, the loopback stand-in as the LLM. Checks what

@@ -1,4 +1,4 @@
-// @understudy-test-lane models-b — loads models, runs Python or trains: scripts/test.js runs a lane's files one at a time.
+// @understudy-test-lane models — loads models, runs Python or trains: scripts/test.js runs a lane's files one at a time.
 /**
  * The job runner's refusals, on a real store and real datasets: a dataset too small to teach anything, a
  * dataset changed since the job was launched, a backend this worker cannot run and hyper-parameters the

@@ -1,4 +1,4 @@
-// @understudy-test-lane models-b — loads models, runs Python or trains: scripts/test.js runs a lane's files one at a time.
+// @understudy-test-lane models — loads models, runs Python or trains: scripts/test.js runs a lane's files one at a time.
 // @understudy-test-lane serial — loads models, runs Python or trains (scripts/test.js runs these one at a time).
 /**
  * `understudy demo --quick --no-serve --json` as a user runs it, twice on one fresh data directory: the first run

@@ -1,4 +1,4 @@
-// @understudy-test-lane models-b — loads models, runs Python or trains: scripts/test.js runs a lane's files one at a time.
+// @understudy-test-lane models — loads models, runs Python or trains: scripts/test.js runs a lane's files one at a time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isUnderstudyError } from '../../contracts/errors.ts';

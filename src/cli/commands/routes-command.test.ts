@@ -1,4 +1,4 @@
-// @understudy-test-lane models-b — loads models, runs Python or trains: scripts/test.js runs a lane's files one at a time.
+// @understudy-test-lane models — loads models, runs Python or trains: scripts/test.js runs a lane's files one at a time.
 /**
  * `understudy routes` and `understudy economics` as a user runs them: real processes on a real store. The
  * tasks come from `understudy report` on simulated traffic (so `report` must have saved them for routing), and

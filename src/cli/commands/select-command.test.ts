@@ -1,4 +1,4 @@
-// @understudy-test-lane models-b — loads models, runs Python or trains: scripts/test.js runs a lane's files one at a time.
+// @understudy-test-lane models — loads models, runs Python or trains: scripts/test.js runs a lane's files one at a time.
 /**
  * `understudy select` as users run it, on real weights: a simulated support agent's traffic is captured,
  * the contact-extraction task is discovered and its dataset built, then SmolLM2-135M-Instruct (found in the

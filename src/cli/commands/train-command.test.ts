@@ -1,4 +1,4 @@
-// @understudy-test-lane models-b — loads models, runs Python or trains: scripts/test.js runs a lane's files one at a time.
+// @understudy-test-lane models — loads models, runs Python or trains: scripts/test.js runs a lane's files one at a time.
 /**
  * `understudy train` and `understudy worker` as users run them, on the real LoRA worker (Debian torch) and
  * the real SmolLM2 base: a queued job is picked up by a worker that is SIGKILLed mid-run, a second worker takes

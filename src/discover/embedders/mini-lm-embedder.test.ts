@@ -1,4 +1,4 @@
-// @understudy-test-lane models-a — loads models, runs Python or trains: scripts/test.js runs a lane's files one at a time.
+// @understudy-test-lane models — loads models, runs Python or trains: scripts/test.js runs a lane's files one at a time.
 /**
  * The proof that the local MiniLM embedder is the real model: built from PyPI (wheel → venv → GGUF), it must
  * rank paraphrases above unrelated sentences and agree (cosine ≥ 0.99 per sentence) with an independent numpy
