@@ -33,6 +33,47 @@ export const modelPriceSchema = z.strictObject({
 });
 export type ModelPrice = z.infer<typeof modelPriceSchema>;
 
+/** Upstream retries: only before the client has received a byte (a started stream is never retried). */
+export const retryConfigSchema = z.strictObject({
+  /** Attempts per model, the first included: 1 turns retries off. */
+  maxAttempts: z.number().int().min(1).max(10).default(3),
+  /** Backoff before attempt n+1: `initialBackoffMs * 2^(n-1)` with full jitter, capped at `maxBackoffMs`. */
+  initialBackoffMs: z.number().int().nonnegative().default(200),
+  maxBackoffMs: z.number().int().nonnegative().default(5_000),
+  /** Upstream statuses worth another attempt; connection failures (refused, reset) always are. */
+  retryOnStatus: z.array(z.number().int().min(400).max(599)).default([408, 409, 429, 500, 502, 503, 504]),
+  /** Retry after an upstream timeout too (each attempt may wait the full timeout). */
+  retryOnTimeout: z.boolean().default(false),
+  /** A provider's `Retry-After` is honoured up to this wait; a longer one ends the retries for that model. */
+  maxRetryAfterMs: z.number().int().nonnegative().default(20_000),
+});
+export type RetryConfig = z.infer<typeof retryConfigSchema>;
+
+export const rateLimitConfigSchema = z.strictObject({
+  /** Requests per minute per gateway key (token bucket, refilled continuously); omit for no limit. */
+  requestsPerMinute: z.number().int().positive().optional(),
+  /** Requests a key may send at once above the steady rate; default: a tenth of a minute's worth, at least 1. */
+  burst: z.number().int().positive().optional(),
+});
+export type RateLimitConfig = z.infer<typeof rateLimitConfigSchema>;
+
+export const corsConfigSchema = z.strictObject({
+  /** Exact origins (`https://app.example.com`) allowed to call `/v1/*` from a browser; `*` allows any. Empty: closed. */
+  allowedOrigins: z.array(z.string().min(1)).default([]),
+});
+export type CorsConfig = z.infer<typeof corsConfigSchema>;
+
+/** Retention and deletion of captured data. */
+export const dataConfigSchema = z.strictObject({
+  /** Days a call (with its observations) is kept; older ones are deleted by the gateway's sweep and `understudy data retention`. Omit: forever. */
+  callRetentionDays: z.number().positive().optional(),
+  /** Days finished jobs are kept (their specs and results). Omit: forever. */
+  jobRetentionDays: z.number().positive().optional(),
+  /** Minutes between retention sweeps in a running gateway. */
+  sweepEveryMinutes: z.number().positive().default(60),
+});
+export type DataConfig = z.infer<typeof dataConfigSchema>;
+
 /** Router settings. Per-task routes live in the store; these are their defaults and the governor's thresholds. */
 export const routingConfigSchema = z.strictObject({
   /** Off: the gateway forwards every call to the LLM and never loads a specialist. */
@@ -155,8 +196,23 @@ export const configSchema = z.strictObject({
       /** Gateway API keys are required unless this is false (only sensible on a private loopback). */
       requireApiKey: z.boolean().default(true),
       upstreamTimeoutMs: z.number().int().positive().default(600_000),
+      /** Retries of a failed upstream call (before any byte reached the client), then `fallbacks`. */
+      retries: retryConfigSchema.default(retryConfigSchema.parse({})),
+      /** Per-key request rate limit; a key's own limit (`understudy keys create --rate-limit`) wins. Omit: unlimited. */
+      rateLimit: rateLimitConfigSchema.default(rateLimitConfigSchema.parse({})),
+      /** Browser origins allowed to call the gateway cross-site. Closed (none) by default. */
+      cors: corsConfigSchema.default(corsConfigSchema.parse({})),
     })
-    .default({ host: '127.0.0.1', port: 4141, bodyLimitBytes: 10 * 1024 * 1024, requireApiKey: true, upstreamTimeoutMs: 600_000 }),
+    .default({
+      host: '127.0.0.1',
+      port: 4141,
+      bodyLimitBytes: 10 * 1024 * 1024,
+      requireApiKey: true,
+      upstreamTimeoutMs: 600_000,
+      retries: retryConfigSchema.parse({}),
+      rateLimit: rateLimitConfigSchema.parse({}),
+      cors: corsConfigSchema.parse({}),
+    }),
   store: z
     .strictObject({
       /** Where the embedded SQLite database and the spool live. Relative paths resolve from the config file. */
@@ -168,6 +224,11 @@ export const configSchema = z.strictObject({
   providers: z.array(providerConfigSchema).default([]),
   /** Provider for models that no provider lists; omit to answer unknown models with 404. */
   defaultProvider: z.string().optional(),
+  /**
+   * Fallback models per requested model, tried in order once the requested model's retries are spent
+   * (`{ "gpt-4.1": ["gpt-4.1-mini", "claude-sonnet-4"] }`); each fallback resolves to its own provider.
+   */
+  fallbacks: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).default({}),
   /** Price overrides per model, in US dollars per million tokens. */
   pricing: z.record(z.string(), modelPriceSchema).default({}),
   logWriter: z
@@ -189,6 +250,8 @@ export const configSchema = z.strictObject({
       mode: z.enum(['surrogate', 'placeholder']).default('surrogate'),
     })
     .default({ redactAtIngest: false, mode: 'surrogate' }),
+  /** How long captured data is kept, and how deletions reach it (docs/data-protection.md). */
+  data: dataConfigSchema.default(dataConfigSchema.parse({})),
   /** What a specialist must show on a task's held-out data before it may be promoted (`understudy eval`). */
   gates: z
     .strictObject({
@@ -318,6 +381,15 @@ export function parseConfig(raw: unknown, origin: string): UnderstudyConfig {
   }
   if (config.defaultProvider !== undefined && config.providers.length > 0 && !names.has(config.defaultProvider)) {
     throw new UnderstudyError('config_invalid', `Invalid config (${origin}): defaultProvider "${config.defaultProvider}" is not among providers`);
+  }
+  for (const [model, fallbackModels] of Object.entries(config.fallbacks)) {
+    // A model as its own fallback would only repeat the attempts just spent on it.
+    if (fallbackModels.includes(model)) throw new UnderstudyError('config_invalid', `Invalid config (${origin}): fallbacks.${model} lists "${model}" itself`);
+  }
+  // Client errors go back to the client unchanged: only 5xx and 408/409/429 mean "try again later".
+  const unretryable = config.gateway.retries.retryOnStatus.filter((status) => status < 500 && ![408, 409, 429].includes(status));
+  if (unretryable.length > 0) {
+    throw new UnderstudyError('config_invalid', `Invalid config (${origin}): gateway.retries.retryOnStatus may list 5xx, 408, 409 and 429 only, not ${unretryable.join(', ')}`);
   }
   return config;
 }

@@ -31,6 +31,10 @@ export const errorCodes = {
   /** Authenticated, but the request lacks what the route demands (the dashboard's `x-understudy-ui` header). */
   forbidden: { statusCode: 403, type: 'permission_error', logLevel: 'warn', isRetryable: false },
   not_found: { statusCode: 404, type: 'not_found_error', logLevel: 'info', isRetryable: false },
+  /** A gateway key sent more than its rate limit allows; the response carries `Retry-After`. */
+  rate_limited: { statusCode: 429, type: 'rate_limit_error', logLevel: 'info', isRetryable: true },
+  /** A browser origin not in `gateway.cors.allowedOrigins`. */
+  origin_not_allowed: { statusCode: 403, type: 'permission_error', logLevel: 'info', isRetryable: false },
   upstream_error: { statusCode: 502, type: 'api_error', logLevel: 'warn', isRetryable: true },
   upstream_unreachable: { statusCode: 502, type: 'api_error', logLevel: 'warn', isRetryable: true },
   upstream_timeout: { statusCode: 504, type: 'timeout_error', logLevel: 'warn', isRetryable: true },

@@ -91,8 +91,8 @@ export interface RouteEvent {
   fromMode: RouteMode | null;
   toMode: RouteMode;
   specialistId: string | null;
-  /** `promotion`, `rollback`, `operator`, `loop`. */
-  actor: 'promotion' | 'rollback' | 'operator' | 'loop';
+  /** `promotion`, `rollback`, `operator`, `loop`, or `deletion` (its specialist was trained on deleted data). */
+  actor: 'promotion' | 'rollback' | 'operator' | 'loop' | 'deletion';
   reason: string;
   figures: Record<string, number>;
   at: number;

@@ -9,13 +9,15 @@ import type { Context } from 'hono';
 import { randomUUID } from 'node:crypto';
 import { chatCompletionRequestSchema, type ChatCompletion, type ChatCompletionRequest } from '../contracts/chat-completion.ts';
 import { errorClassForStatus, type CallStatus, type ErrorClass } from '../contracts/call-record.ts';
-import { UnderstudyError, asUnderstudyError, toOpenAIErrorBody } from '../contracts/errors.ts';
+import { UnderstudyError, toOpenAIErrorBody } from '../contracts/errors.ts';
 import { buildCallRecord } from '../capture/build-call-record.ts';
 import { resolveCallTags } from '../capture/resolve-call-tags.ts';
 import type { ResolvedProvider } from '../providers/provider-registry.ts';
-import { toUpstreamError } from '../providers/upstream-client.ts';
-import { defaultProjectId, type GatewayContext } from './gateway-context.ts';
-import { parseJsonBody, readBodyText } from './request-body.ts';
+import { planUpstreamTargets, sendUpstreamWithRetries, type UpstreamResult } from './send-upstream-with-retries.ts';
+import { replaceRequestModel } from './internal/replace-request-model.ts';
+import { admitRequest } from './admit-request.ts';
+import type { GatewayContext } from './gateway-context.ts';
+import { parseJsonBody } from './request-body.ts';
 import { buildUpstreamHeaders, pickResponseHeaders } from './upstream-headers.ts';
 import { proxyChatStream } from './proxy-chat-stream.ts';
 import type { RouteTaken } from '../contracts/call-record.ts';
@@ -107,10 +109,7 @@ export function createChatCompletionsHandler(context: GatewayContext) {
     const startedAt = Date.now();
     const startedAtMonotonic = performance.now();
     const incoming = c.req.raw;
-    const projectId = context.authenticator
-      ? (await context.authenticator.authenticate(incoming.headers.get('authorization') ?? undefined)).projectId
-      : defaultProjectId;
-    const bodyText = await readBodyText(incoming, context.config.gateway.bodyLimitBytes);
+    const { projectId, bodyText } = await admitRequest(context, c);
     const request = parseJsonBody(bodyText, chatCompletionRequestSchema);
     const provider = context.providers.resolve(request.model);
     if (!provider) {
@@ -135,35 +134,40 @@ export function createChatCompletionsHandler(context: GatewayContext) {
       }
     }
     const upstreamBody = stripUnderstudyMetadata(request) ?? bodyText;
-    // Only a stream can be abandoned half-way by its client; non-streaming calls skip the allocation.
-    const abort = call.stream ? new AbortController() : undefined;
-    let upstreamResponse;
-    try {
-      upstreamResponse = await context.upstream.send(provider, {
+    const result = await sendUpstreamWithRetries({
+      upstream: context.upstream,
+      retries: context.config.gateway.retries,
+      targets: planUpstreamTargets(request.model, provider, context.config.fallbacks, context.providers),
+      buildRequest: (target) => ({
         method: 'POST',
         path: '/chat/completions',
-        headers: buildUpstreamHeaders(incoming.headers, provider, passClientAuthorization),
-        body: upstreamBody,
-        signal: abort?.signal,
+        headers: buildUpstreamHeaders(incoming.headers, target.provider, passClientAuthorization),
+        body: target.isFallback ? replaceRequestModel(upstreamBody, target.model) : upstreamBody,
+      }),
+      stream: call.stream,
+      clientSignal: () => incoming.signal,
+    });
+    // The call is logged under the provider that gave the final answer (a fallback's, when one did).
+    call.provider = result.target.provider;
+    const { answer } = result;
+    if (result.clientGone) {
+      logCall(context, call, {
+        status: 'cancelled',
+        errorClass: 'client_cancelled',
+        errorMessage: 'The client went away while the gateway waited to retry the provider.',
+        httpStatus: null,
+        response: null,
+        ttftMs: null,
       });
-    } catch (error) {
-      return failBeforeResponse(context, call, asUnderstudyError(error));
+      return new Response(null, { status: 499 });
     }
-    const responseHeaders = pickResponseHeaders(upstreamResponse.headers);
+    if (answer.kind === 'error') return failBeforeResponse(context, call, answer.error, upstreamAttemptHeaders(result));
+    const responseHeaders = { ...pickResponseHeaders(answer.kind === 'stream' ? answer.response.headers : answer.headers), ...upstreamAttemptHeaders(result) };
     responseHeaders['x-understudy-call-id'] = call.id;
     if (call.routing !== undefined) Object.assign(responseHeaders, routingHeaders(call.routing));
-    const isEventStream = String(upstreamResponse.headers['content-type'] ?? '').includes('text/event-stream');
-    if (abort && upstreamResponse.status < 300 && isEventStream) {
-      return proxyChatStream(context, call, upstreamResponse, responseHeaders, abort);
-    }
+    if (answer.kind === 'stream') return proxyChatStream(context, call, answer.response, responseHeaders, answer.abort);
 
-    let text: string;
-    try {
-      text = await upstreamResponse.body.text();
-    } catch (error) {
-      return failBeforeResponse(context, call, toUpstreamError(error, provider));
-    }
-    const status = upstreamResponse.status;
+    const { status, text } = answer;
     if (status >= 400) {
       logCall(context, call, {
         status: 'error',
@@ -188,8 +192,8 @@ export function createChatCompletionsHandler(context: GatewayContext) {
   };
 }
 
-/** The provider could not be reached or timed out: log the call with its error class, answer 502/504. */
-function failBeforeResponse(context: GatewayContext, call: PendingCall, error: UnderstudyError): Response {
+/** The provider could not be reached or timed out (on every attempt): log the call with its error class, answer 502/504. */
+function failBeforeResponse(context: GatewayContext, call: PendingCall, error: UnderstudyError, attemptHeaders: Record<string, string>): Response {
   logCall(context, call, {
     status: 'error',
     errorClass: error.code === 'upstream_timeout' ? 'upstream_timeout' : 'upstream_unreachable',
@@ -198,9 +202,16 @@ function failBeforeResponse(context: GatewayContext, call: PendingCall, error: U
     response: null,
     ttftMs: null,
   });
-  const headers: Record<string, string> = { 'x-understudy-call-id': call.id };
+  const headers: Record<string, string> = { ...attemptHeaders, 'x-understudy-call-id': call.id };
   if (call.routing !== undefined) Object.assign(headers, routingHeaders(call.routing));
   return Response.json(toOpenAIErrorBody(error), { status: error.statusCode, headers });
+}
+
+/** `x-understudy-attempts` (upstream attempts over all models) and, when a fallback answered, `x-understudy-fallback-model`. */
+function upstreamAttemptHeaders(result: UpstreamResult): Record<string, string> {
+  const headers: Record<string, string> = { 'x-understudy-attempts': String(result.attempts) };
+  if (result.target.isFallback) headers['x-understudy-fallback-model'] = result.target.model;
+  return headers;
 }
 
 function parseCompletion(text: string): ChatCompletion | null {

@@ -30,7 +30,8 @@ describe('gateway error handling', () => {
 
   before(async () => {
     // Streams are paced (10 ms between events) so a client can hang up half-way through one.
-    harness = await startTestGateway({ gateway: { bodyLimitBytes: 64 * 1024 }, providerTimeoutMs: 300, upstream: { chunkDelayMs: 10 } });
+    // Retries off: these cases are about what a single failed attempt becomes (gateway-retries.test.ts covers retries).
+    harness = await startTestGateway({ gateway: { bodyLimitBytes: 64 * 1024, retries: { maxAttempts: 1 } }, providerTimeoutMs: 300, upstream: { chunkDelayMs: 10 } });
     url = `${harness.gateway.baseUrl}/chat/completions`;
     headers = { authorization: `Bearer ${harness.apiKey}`, 'content-type': 'application/json' };
   });

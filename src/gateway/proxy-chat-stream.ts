@@ -5,8 +5,17 @@
  * before the stream closes when a provider sends no [DONE]), so a client that saw the end of its stream
  * always has its call on disk. A client that hangs up aborts the upstream request and is logged as
  * cancelled; an upstream that breaks off mid-stream is logged as interrupted.
+ *
+ * A broken-off upstream ends the client's stream with an OpenAI-format error event (`data: {"error": …}`)
+ * and a clean close, rather than a torn connection or a silent end. That is what OpenAI-compatible clients
+ * are built to read: the official `openai` SDKs (Node `core/streaming.ts`, Python `_streaming.py`) throw an
+ * `APIError` carrying its message for any data event with an `error` field, whereas a stream that simply
+ * ends without `[DONE]` reads to them as a complete answer, and a torn connection surfaces only as a
+ * network error ("terminated") with nothing to say what happened.
  */
 import type { ChatCompletionChunk } from '../contracts/chat-completion.ts';
+import { UnderstudyError, toOpenAIErrorBody } from '../contracts/errors.ts';
+import { toUpstreamError } from '../providers/upstream-client.ts';
 import { ChatStreamAccumulator } from '../capture/accumulate-chat-stream.ts';
 import { SseEventParser, type SseEvent } from '../capture/sse-event-parser.ts';
 import type { UpstreamResponse } from '../providers/upstream-client.ts';
@@ -26,6 +35,8 @@ export function proxyChatStream(
   let ttftMs: number | null = null;
   let sawDone = false;
   let finished = false;
+  /** The last few characters forwarded, to end a partly forwarded event before an error event. */
+  let forwardedTail = '';
 
   function finish(outcome: Omit<CallOutcome, 'ttftMs' | 'httpStatus' | 'response'>): void {
     if (finished) return;
@@ -57,20 +68,24 @@ export function proxyChatStream(
         try {
           next = await iterator.next();
         } catch (error) {
-          finish({ status: 'error', errorClass: 'stream_interrupted', errorMessage: `Upstream stream broke off: ${(error as Error).message}` });
-          controller.error(error);
+          const cause = toUpstreamError(error, call.provider);
+          const message = `Provider "${call.provider.name}" broke off the stream: ${(error as Error).message}`;
+          finish({ status: 'error', errorClass: 'stream_interrupted', errorMessage: message });
+          endWithError(controller, new UnderstudyError(cause.code === 'upstream_timeout' ? 'upstream_timeout' : 'upstream_error', message, { cause: error }));
           return;
         }
         if (next.done) {
-          const complete = sawDone || allChoicesFinished(accumulator);
-          finish(
-            complete
-              ? { status: 'ok', errorClass: null, errorMessage: null }
-              : { status: 'error', errorClass: 'stream_interrupted', errorMessage: 'Upstream stream ended before the completion finished.' },
-          );
-          controller.close();
+          if (sawDone || allChoicesFinished(accumulator)) {
+            finish({ status: 'ok', errorClass: null, errorMessage: null });
+            controller.close();
+            return;
+          }
+          const message = `Provider "${call.provider.name}" ended the stream before the completion finished.`;
+          finish({ status: 'error', errorClass: 'stream_interrupted', errorMessage: message });
+          endWithError(controller, new UnderstudyError('upstream_error', message));
           return;
         }
+        forwardedTail = (forwardedTail + next.value.toString('latin1', Math.max(0, next.value.length - 4))).slice(-4);
         const events = parser.push(next.value);
         if (events.some((event) => event.kind === 'done')) {
           consume(events);
@@ -89,10 +104,28 @@ export function proxyChatStream(
     { highWaterMark: 0 },
   );
 
+  function endWithError(controller: ReadableStreamDefaultController<Uint8Array>, error: UnderstudyError): void {
+    controller.enqueue(encoder.encode(`${eventTerminator(forwardedTail)}data: ${JSON.stringify(toOpenAIErrorBody(error))}\n\n`));
+    controller.close();
+  }
+
   return new Response(body, {
     status: upstreamResponse.status,
     headers: { ...responseHeaders, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' },
   });
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * What must precede our error event so that it is read as an event of its own: nothing at an event
+ * boundary, a line end after a complete line, a line end and a blank line in the middle of a line (that
+ * torn event is then dispatched as it stands; a client that fails on its JSON still sees an error).
+ */
+function eventTerminator(tail: string): string {
+  if (tail.length === 0 || tail.endsWith('\n\n') || tail.endsWith('\r\n\r\n') || tail.endsWith('\r\r')) return '';
+  if (tail.endsWith('\n') || tail.endsWith('\r')) return '\n';
+  return '\n\n';
 }
 
 function carriesToken(chunk: ChatCompletionChunk): boolean {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseConfig, type LoadedConfig } from '../../contracts/config.ts';
 import { startFixedUpstream, type FixedUpstream, type FixedUpstreamOptions } from '../../simulate/fixed-upstream.ts';
-import { startGateway, type RunningGateway } from '../start-gateway.ts';
+import { startGateway, type RunningGateway, type StartGatewayOptions } from '../start-gateway.ts';
 
 export interface TestGateway {
   gateway: RunningGateway;
@@ -18,6 +18,8 @@ export interface TestGateway {
   apiKey: string;
   adminToken: string;
   providerKey: string;
+  /** The second stand-in, provider `fallback-stand-in`, when `fallbackUpstream` was asked for. */
+  fallbackUpstream?: FixedUpstream;
   close(): Promise<void>;
 }
 
@@ -32,10 +34,17 @@ export interface TestGatewayOptions {
   databaseUrl?: string;
   /** The built dashboard to serve under `/ui` (default: the package's `dist/ui`). */
   uiDirectory?: string;
+  /** Where the gateway reports unexpected (5xx) errors; default stderr. */
+  reportError?: StartGatewayOptions['reportError'];
+  /** The config's `fallbacks` (model → fallback models). */
+  fallbacks?: Record<string, string[]>;
+  /** A second stand-in upstream, provider `fallback-stand-in`, serving these models (listed after the first provider). */
+  fallbackUpstream?: { models: string[]; upstream?: FixedUpstreamOptions };
 }
 
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
   const upstream = await startFixedUpstream(options.upstream);
+  const fallbackUpstream = options.fallbackUpstream === undefined ? undefined : await startFixedUpstream(options.fallbackUpstream.upstream);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'understudy-gateway-'));
   const providerKey = `sk-test-provider-${Math.random().toString(36).slice(2)}`;
   const adminToken = `usa_test_admin_token_${Math.random().toString(36).slice(2)}`;
@@ -44,7 +53,11 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       gateway: { port: 0, requireApiKey: options.requireApiKey ?? true, ...options.gateway },
       providers: [
         { name: 'stand-in', baseUrl: upstream.url, apiKeyEnv: 'TEST_PROVIDER_KEY', models: ['gpt-4o*', 'text-embedding-*'], timeoutMs: options.providerTimeoutMs },
+        ...(fallbackUpstream === undefined || options.fallbackUpstream === undefined
+          ? []
+          : [{ name: 'fallback-stand-in', baseUrl: fallbackUpstream.url, apiKeyEnv: 'TEST_PROVIDER_KEY', models: options.fallbackUpstream.models, timeoutMs: options.providerTimeoutMs }]),
       ],
+      ...(options.fallbacks === undefined ? {} : { fallbacks: options.fallbacks }),
       logWriter: { flushIntervalMs: 20 },
       ...(options.routing === undefined ? {} : { routing: options.routing }),
     },
@@ -52,7 +65,12 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   );
   const environment = { TEST_PROVIDER_KEY: providerKey, UNDERSTUDY_ADMIN_TOKEN: adminToken };
   const loaded: LoadedConfig = { config, dataDir, databaseUrl: options.databaseUrl, configPath: null, environment: {} };
-  const gateway = await startGateway({ loaded, environment, ...(options.uiDirectory === undefined ? {} : { uiDirectory: options.uiDirectory }) });
+  const gateway = await startGateway({
+    loaded,
+    environment,
+    ...(options.uiDirectory === undefined ? {} : { uiDirectory: options.uiDirectory }),
+    ...(options.reportError === undefined ? {} : { reportError: options.reportError }),
+  });
   await gateway.store.projects.ensure('test');
   const { secret } = await gateway.store.apiKeys.create({ projectId: 'test', name: 'test key' });
   return {
@@ -62,9 +80,11 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     apiKey: secret,
     adminToken,
     providerKey,
+    ...(fallbackUpstream === undefined ? {} : { fallbackUpstream }),
     async close() {
       await gateway.close();
       await upstream.close();
+      await fallbackUpstream?.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -106,7 +106,8 @@ describe('runSimulation through a real gateway', () => {
   });
 
   test('failed calls are counted and end only their episode', async () => {
-    stack.teacher.setFault({ kind: 'status', status: 503, count: 3 });
+    // Three failed calls: the gateway makes three attempts at each (its default `gateway.retries`) before it gives up.
+    stack.teacher.setFault({ kind: 'status', status: 503, count: 9 });
     const summary = await runSimulation({ ...options(4, 'faults.jsonl'), concurrency: 1, episodes: 6 });
     stack.teacher.setFault(null);
     assert.equal(summary.failedEpisodes, 3);
