@@ -1,7 +1,7 @@
 /**
  * Checks gateway API keys on the request path without a database round trip per request: verified keys
- * are cached for `ttlMs` (so a revocation made by another process — `understudy keys revoke` — takes
- * effect within that time; revocations through this gateway's admin API take effect at once), and
+ * are cached for `ttlMs` with their limits (so a revocation or a change of limits made by another process —
+ * `understudy keys revoke|limits` — takes effect within that time; through this gateway's admin API at once), and
  * unknown keys are remembered briefly so a flood of bad keys cannot hammer the store.
  */
 import { UnderstudyError } from '../contracts/errors.ts';
@@ -10,12 +10,15 @@ import type { ApiKeyRepository } from '../store/store.ts';
 export interface AuthenticatedKey {
   keyId: string;
   projectId: string;
+  /** The key's own limits (null: the gateway's defaults); cached with the key, cleared by `forget`. */
+  rateLimitPerMinute: number | null;
+  maxBodyBytes: number | null;
 }
 
 export interface ApiKeyAuthenticator {
   /** Resolves the key in an `Authorization: Bearer …` header value; throws 401 errors. */
   authenticate(authorization: string | undefined): Promise<AuthenticatedKey>;
-  /** Forgets a key at once (after a revocation through this process). */
+  /** Forgets a key at once (after a revocation or a change of limits through this process). */
   forget(keyId: string): void;
   /** Writes last-used times, batched. */
   flushUsage(): Promise<void>;
@@ -35,10 +38,26 @@ export function createApiKeyAuthenticator(apiKeys: ApiKeyRepository, options: { 
 
   async function lookUp(secret: string, now: number): Promise<AuthenticatedKey | null> {
     const record = await apiKeys.findBySecret(secret);
-    const key = record && record.revokedAt === null ? { keyId: record.id, projectId: record.projectId } : null;
+    const key: AuthenticatedKey | null =
+      record && record.revokedAt === null
+        ? { keyId: record.id, projectId: record.projectId, rateLimitPerMinute: record.rateLimitPerMinute, maxBodyBytes: record.maxBodyBytes }
+        : null;
     if (cache.size >= maxCacheEntries) cache.clear();
     cache.set(secret, { key, checkedAt: now });
     return key;
+  }
+
+  /**
+   * A store outage (database locked, PostgreSQL restarting) must not lock out keys that were valid a moment ago:
+   * the last verdict on a known-good key stands until the store answers again. Unknown keys still fail.
+   */
+  async function lookUpOrStale(secret: string, now: number, cached: CacheEntry | undefined): Promise<AuthenticatedKey | null> {
+    try {
+      return await lookUp(secret, now);
+    } catch (error) {
+      if (cached?.key) return cached.key;
+      throw error;
+    }
   }
 
   return {
@@ -49,7 +68,7 @@ export function createApiKeyAuthenticator(apiKeys: ApiKeyRepository, options: { 
       }
       const now = Date.now();
       const cached = cache.get(secret);
-      const key = cached && now - cached.checkedAt < ttlMs ? cached.key : await lookUp(secret, now);
+      const key = cached && now - cached.checkedAt < ttlMs ? cached.key : await lookUpOrStale(secret, now, cached);
       if (key === null) throw new UnderstudyError('invalid_api_key', 'Invalid or revoked gateway API key.');
       usedKeyIds.add(key.keyId);
       return key;

@@ -1,6 +1,7 @@
 /**
  * The HTTP edge: an OpenAI-compatible API (`/v1/chat/completions`, `/v1/models`, `/v1/embeddings`),
- * the SDK ingest endpoint, health, the admin API and the dashboard's pages (`/ui`). Every error leaves through one handler that
+ * the SDK ingest endpoint, health, the admin API and the dashboard's pages (`/ui`). Browser origins are checked
+ * first (origin-policy.ts: closed unless `gateway.cors` opens `/v1`). Every error leaves through one handler that
  * renders the error family's OpenAI-format body; client mistakes are 4xx, never 500.
  */
 import { Hono } from 'hono';
@@ -11,6 +12,7 @@ import { createAdminRoutes } from './admin-routes.ts';
 import { createChatCompletionsHandler } from './chat-completions-handler.ts';
 import type { GatewayContext } from './gateway-context.ts';
 import { createIngestHandler } from './ingest-handler.ts';
+import { createOriginPolicy } from './origin-policy.ts';
 import { hasUnreadBody } from './request-body.ts';
 import { createEmbeddingsHandler, createModelsHandler } from './passthrough-handlers.ts';
 import { createUiRoutes } from './ui-routes.ts';
@@ -43,6 +45,8 @@ export function createGateway(context: GatewayContext, options: CreateGatewayOpt
     return c.json(toOpenAIErrorBody(error), 404);
   });
 
+  // Before every route, so a foreign origin is refused before any handler (or its body) runs.
+  app.use('*', createOriginPolicy(context.config.gateway.cors));
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.post('/v1/chat/completions', createChatCompletionsHandler(context));
   app.get('/v1/models', createModelsHandler(context));

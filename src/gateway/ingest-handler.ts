@@ -6,17 +6,15 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { callRecordSchema } from '../contracts/call-record.ts';
-import { defaultProjectId, type GatewayContext } from './gateway-context.ts';
-import { parseJsonBody, readBodyText } from './request-body.ts';
+import { admitRequest } from './admit-request.ts';
+import type { GatewayContext } from './gateway-context.ts';
+import { parseJsonBody } from './request-body.ts';
 
 const ingestBodySchema = z.strictObject({ calls: z.array(callRecordSchema).max(10_000) });
 
 export function createIngestHandler(context: GatewayContext) {
   return async function handleIngest(c: Context): Promise<Response> {
-    const projectId = context.authenticator
-      ? (await context.authenticator.authenticate(c.req.header('authorization'))).projectId
-      : defaultProjectId;
-    const bodyText = await readBodyText(c.req.raw, context.config.gateway.bodyLimitBytes);
+    const { projectId, bodyText } = await admitRequest(context, c);
     const { calls } = parseJsonBody(bodyText, ingestBodySchema);
     for (const call of calls) context.sink.append({ ...call, projectId, source: call.source === 'gateway' ? 'sdk' : call.source });
     return c.json({ accepted: calls.length });

@@ -115,6 +115,36 @@ for (const testEngine of storeTestEngines()) {
       assert.equal((await store.apiKeys.findBySecret(key.secret))?.revokedAt, null);
     });
 
+    it('stores per-key limits at creation, changes and clears them, and leaves absent ones alone', async () => {
+      const plain = await store.apiKeys.create({ projectId: 'shop', name: 'plain' });
+      assert.equal(plain.record.rateLimitPerMinute, null);
+      assert.equal(plain.record.maxBodyBytes, null);
+      const limited = await store.apiKeys.create({ projectId: 'shop', name: 'limited', rateLimitPerMinute: 30, maxBodyBytes: 4_096 });
+      assert.equal(limited.record.rateLimitPerMinute, 30);
+      assert.equal(limited.record.maxBodyBytes, 4_096);
+      assert.deepEqual(await store.apiKeys.findBySecret(limited.secret), limited.record);
+
+      const raised = await store.apiKeys.setLimits(limited.record.prefix, { rateLimitPerMinute: 600 });
+      assert.equal(raised?.rateLimitPerMinute, 600);
+      assert.equal(raised?.maxBodyBytes, 4_096, 'an absent field is left as it was');
+      const cleared = await store.apiKeys.setLimits(limited.record.id, { maxBodyBytes: null });
+      assert.deepEqual([cleared?.rateLimitPerMinute, cleared?.maxBodyBytes], [600, null]);
+      assert.deepEqual(await store.apiKeys.findBySecret(limited.secret), cleared);
+      // A body limit above 2^31 survives the bigint column on both engines as a number.
+      await store.apiKeys.setLimits(plain.record.id, { maxBodyBytes: 5 * 2 ** 30 });
+      assert.equal((await store.apiKeys.findBySecret(plain.secret))?.maxBodyBytes, 5 * 2 ** 30);
+      assert.equal((await store.apiKeys.list()).find((key) => key.id === limited.record.id)?.rateLimitPerMinute, 600);
+    });
+
+    it('refuses limits that are not positive whole numbers, and unknown keys', async () => {
+      const key = await store.apiKeys.create({ projectId: 'shop', name: 'k' });
+      await assert.rejects(store.apiKeys.setLimits(key.record.id, { rateLimitPerMinute: 0 }), { code: 'invalid_request' });
+      await assert.rejects(store.apiKeys.setLimits(key.record.id, { maxBodyBytes: 1.5 }), { code: 'invalid_request' });
+      await assert.rejects(store.apiKeys.create({ projectId: 'shop', name: 'bad', rateLimitPerMinute: -3 }), { code: 'invalid_request' });
+      assert.equal(await store.apiKeys.setLimits('key_missing', { rateLimitPerMinute: 5 }), undefined);
+      assert.equal((await store.apiKeys.findBySecret(key.secret))?.rateLimitPerMinute, null);
+    });
+
     it('marks keys used, only ever moving the time forward', async () => {
       const first = await store.apiKeys.create({ projectId: 'shop', name: 'one' });
       const second = await store.apiKeys.create({ projectId: 'shop', name: 'two' });

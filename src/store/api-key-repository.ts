@@ -10,7 +10,7 @@ import type { ApiKeyTable, Database } from './database.ts';
 import { chunk } from './internal/chunk.ts';
 import { randomBase62 } from './internal/random-base62.ts';
 import { createProjectRepository } from './project-repository.ts';
-import type { ApiKeyRecord, ApiKeyRepository } from './store.ts';
+import type { ApiKeyLimits, ApiKeyRecord, ApiKeyRepository } from './store.ts';
 
 export const apiKeySecretPrefix = 'usk_';
 const secretRandomLength = 40;
@@ -27,7 +27,7 @@ export function hashApiKeySecret(secret: string): string {
 
 export function createApiKeyRepository(db: Kysely<Database>): ApiKeyRepository {
   return {
-    async create(input: { projectId: string; name: string }): Promise<{ record: ApiKeyRecord; secret: string }> {
+    async create(input: { projectId: string; name: string } & ApiKeyLimits): Promise<{ record: ApiKeyRecord; secret: string }> {
       const secret = apiKeySecretPrefix + randomBase62(secretRandomLength);
       const row: ApiKeyTable = {
         id: `key_${randomBase62(16)}`,
@@ -38,6 +38,8 @@ export function createApiKeyRepository(db: Kysely<Database>): ApiKeyRepository {
         created_at: Date.now(),
         revoked_at: null,
         last_used_at: null,
+        rate_limit_per_minute: checkedLimit(input.rateLimitPerMinute, 'rateLimitPerMinute') ?? null,
+        max_body_bytes: checkedLimit(input.maxBodyBytes, 'maxBodyBytes') ?? null,
       };
       await db.transaction().execute(async (transaction) => {
         await createProjectRepository(transaction).ensure(input.projectId);
@@ -60,33 +62,37 @@ export function createApiKeyRepository(db: Kysely<Database>): ApiKeyRepository {
     },
 
     /**
-     * Accepts a key id, the full secret, or a leading part of the 12-character prefix shown by `list` (at least
-     * `usk_` + 4 characters; anything longer than 12 characters must be the whole secret). Revoking a revoked key returns it unchanged, keeping the first revocation time.
+     * Accepts a key id, the full secret, or a prefix (see `findOneKey`). Revoking a revoked key returns it unchanged,
+     * keeping the first revocation time.
      * @throws UnderstudyError `invalid_request` when a prefix matches more than one key.
      */
     async revoke(idOrPrefix: string): Promise<ApiKeyRecord | undefined> {
       return db.transaction().execute(async (transaction) => {
-        let matches = await transaction.selectFrom('api_keys').selectAll().where('id', '=', idOrPrefix).execute();
-        if (matches.length === 0 && idOrPrefix.startsWith(apiKeySecretPrefix) && idOrPrefix.length >= shortestRevokePrefix) {
-          const byPrefix = transaction.selectFrom('api_keys').selectAll();
-          matches =
-            idOrPrefix.length > displayPrefixLength
-              ? await byPrefix.where('secret_hash', '=', hashApiKeySecret(idOrPrefix)).execute()
-              : await byPrefix
-                  .where((builder) => builder(builder.fn('substr', ['prefix', builder.lit(1), builder.lit(idOrPrefix.length)]), '=', idOrPrefix))
-                  .execute();
-        }
-        const [match, ...others] = matches;
+        const match = await findOneKey(transaction, idOrPrefix);
         if (match === undefined) return undefined;
-        if (others.length > 0) {
-          throw new UnderstudyError('invalid_request', `"${idOrPrefix}" matches ${matches.length} keys; give a longer prefix or the key id`, {
-            param: 'key',
-          });
-        }
         if (match.revoked_at !== null) return fromApiKeyRow(match);
         const revokedAt = Date.now();
         await transaction.updateTable('api_keys').set({ revoked_at: revokedAt }).where('id', '=', match.id).execute();
         return fromApiKeyRow({ ...match, revoked_at: revokedAt });
+      });
+    },
+
+    /**
+     * Finds the key like `revoke` does. Takes effect in running gateways within the authenticator's cache time
+     * (at once through the admin API, which clears the cache).
+     * @throws UnderstudyError `invalid_request` when a prefix matches more than one key, or a limit is not a positive integer.
+     */
+    async setLimits(idOrPrefix: string, limits: ApiKeyLimits): Promise<ApiKeyRecord | undefined> {
+      const changes: Partial<Pick<ApiKeyTable, 'rate_limit_per_minute' | 'max_body_bytes'>> = {};
+      const rateLimit = checkedLimit(limits.rateLimitPerMinute, 'rateLimitPerMinute');
+      const maxBody = checkedLimit(limits.maxBodyBytes, 'maxBodyBytes');
+      if (rateLimit !== undefined) changes.rate_limit_per_minute = rateLimit;
+      if (maxBody !== undefined) changes.max_body_bytes = maxBody;
+      return db.transaction().execute(async (transaction) => {
+        const match = await findOneKey(transaction, idOrPrefix);
+        if (match === undefined) return undefined;
+        if (Object.keys(changes).length > 0) await transaction.updateTable('api_keys').set(changes).where('id', '=', match.id).execute();
+        return fromApiKeyRow({ ...match, ...changes });
       });
     },
 
@@ -105,6 +111,40 @@ export function createApiKeyRepository(db: Kysely<Database>): ApiKeyRepository {
   };
 }
 
+/**
+ * The one key that `idOrPrefix` names: a key id, the full secret, or a leading part of the 12-character prefix
+ * shown by `list` (at least `usk_` + 4 characters; anything longer than 12 characters must be the whole secret).
+ * @throws UnderstudyError `invalid_request` when a prefix matches more than one key.
+ */
+async function findOneKey(db: Kysely<Database>, idOrPrefix: string): Promise<ApiKeyTable | undefined> {
+  let matches = await db.selectFrom('api_keys').selectAll().where('id', '=', idOrPrefix).execute();
+  if (matches.length === 0 && idOrPrefix.startsWith(apiKeySecretPrefix) && idOrPrefix.length >= shortestRevokePrefix) {
+    const byPrefix = db.selectFrom('api_keys').selectAll();
+    matches =
+      idOrPrefix.length > displayPrefixLength
+        ? await byPrefix.where('secret_hash', '=', hashApiKeySecret(idOrPrefix)).execute()
+        : await byPrefix
+            .where((builder) => builder(builder.fn('substr', ['prefix', builder.lit(1), builder.lit(idOrPrefix.length)]), '=', idOrPrefix))
+            .execute();
+  }
+  const [match, ...others] = matches;
+  if (others.length > 0) {
+    throw new UnderstudyError('invalid_request', `"${idOrPrefix}" matches ${matches.length} keys; give a longer prefix or the key id`, {
+      param: 'key',
+    });
+  }
+  return match;
+}
+
+/** A limit must be a positive whole number; null clears it, undefined leaves it alone. */
+function checkedLimit(value: number | null | undefined, name: string): number | null | undefined {
+  if (value === undefined || value === null) return value;
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new UnderstudyError('invalid_request', `${name} must be a positive whole number or null, not ${value}.`, { param: name });
+  }
+  return value;
+}
+
 function fromApiKeyRow(row: ApiKeyTable): ApiKeyRecord {
   return {
     id: row.id,
@@ -114,5 +154,8 @@ function fromApiKeyRow(row: ApiKeyTable): ApiKeyRecord {
     createdAt: row.created_at,
     revokedAt: row.revoked_at,
     lastUsedAt: row.last_used_at,
+    // Number(): a bigint column may come back as text from a PostgreSQL pool without our type parsers.
+    rateLimitPerMinute: row.rate_limit_per_minute === null ? null : Number(row.rate_limit_per_minute),
+    maxBodyBytes: row.max_body_bytes === null ? null : Number(row.max_body_bytes),
   };
 }

@@ -30,6 +30,10 @@ export interface ApiKeyTable {
   created_at: number;
   revoked_at: number | null;
   last_used_at: number | null;
+  /** Requests per minute for this key; null: the configured `gateway.rateLimit` (migration 0006). */
+  rate_limit_per_minute: number | null;
+  /** Largest request body for this key, capped by `gateway.bodyLimitBytes`; null: that limit alone (migration 0006). */
+  max_body_bytes: number | null;
 }
 
 export interface ProviderTable {
