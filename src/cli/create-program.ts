@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { createRequire } from 'node:module';
 import { createAdminTokenCommand } from './commands/admin-token-command.ts';
 import { createCallsCommand } from './commands/calls-command.ts';
+import { createDataCommand } from './commands/data-command.ts';
 import { createDatasetCommand } from './commands/dataset-command.ts';
 import { createDemoCommand } from './commands/demo-command.ts';
 import { createImportCommand } from './commands/import-command.ts';
@@ -40,7 +41,7 @@ export function createProgram(): Command {
         '\nExit codes: 0 success, 1 failure, 2 usage error. Config: ./understudy.config.json or ./understudy.config.ts.',
     )
     .exitOverride();
-  for (const command of [createDemoCommand(), createServeCommand(), createKeysCommand(), createImportCommand(), createCallsCommand(), createReportCommand(), createDatasetCommand(), createSimulateCommand(), createModelsCommand(), createSelectCommand(), createTrainCommand(), createEvalCommand(), createWorkerCommand(), createJobsCommand(), createRoutesCommand(), createEconomicsCommand(), createLoopCommand(), createAdminTokenCommand()]) {
+  for (const command of [createDemoCommand(), createServeCommand(), createKeysCommand(), createImportCommand(), createCallsCommand(), createReportCommand(), createDatasetCommand(), createDataCommand(), createSimulateCommand(), createModelsCommand(), createSelectCommand(), createTrainCommand(), createEvalCommand(), createWorkerCommand(), createJobsCommand(), createRoutesCommand(), createEconomicsCommand(), createLoopCommand(), createAdminTokenCommand()]) {
     program.addCommand(command);
   }
   propagateErrorHandling(program, []);

@@ -11,6 +11,7 @@ import { UnderstudyError } from '../contracts/errors.ts';
 import type { LogWriterStats } from '../capture/call-sink.ts';
 import { parseBearer } from './api-key-authenticator.ts';
 import { createDashboardRoutes } from './dashboard-routes.ts';
+import { createDataRoutes } from './data-routes.ts';
 import type { GatewayContext } from './gateway-context.ts';
 import { parseQuery } from './parse-query.ts';
 import { parseJsonBody, readBodyText } from './request-body.ts';
@@ -29,10 +30,19 @@ const callQuerySchema = z.strictObject({
   until: z.coerce.number().optional(),
 });
 
+/** A key's own limit: a positive whole number, or null for the gateway's default. */
+const keyLimitSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER).nullable();
+
 const createKeySchema = z.strictObject({
   projectId: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, 'letters, digits, "-" and "_" (max 64)').default('default'),
   name: z.string().min(1).max(200).default('unnamed'),
+  rateLimitPerMinute: keyLimitSchema.optional(),
+  maxBodyBytes: keyLimitSchema.optional(),
 });
+
+const keyLimitsSchema = z
+  .strictObject({ rateLimitPerMinute: keyLimitSchema.optional(), maxBodyBytes: keyLimitSchema.optional() })
+  .refine((limits) => limits.rateLimitPerMinute !== undefined || limits.maxBodyBytes !== undefined, 'give rateLimitPerMinute and/or maxBodyBytes');
 
 /** The header the dashboard sends on every change: a cross-site form cannot set it (CSRF guard for cookie logins). */
 export const uiRequestHeader = 'x-understudy-ui';
@@ -101,6 +111,15 @@ export function createAdminRoutes(context: GatewayContext, options: AdminRoutesO
     return c.json({ ...record, secret }, 201);
   });
 
+  admin.patch('/keys/:id', async (c) => {
+    const limits = parseJsonBody(await readBodyText(c.req.raw, 64 * 1024), keyLimitsSchema);
+    const updated = await context.store.apiKeys.setLimits(c.req.param('id'), limits);
+    if (!updated) throw new UnderstudyError('not_found', `No API key matches '${c.req.param('id')}'.`);
+    // The cached key carries its old limits: drop it so the next request reads the new ones.
+    context.authenticator?.forget(updated.id);
+    return c.json(updated);
+  });
+
   admin.delete('/keys/:id', async (c) => {
     const revoked = await context.store.apiKeys.revoke(c.req.param('id'));
     if (!revoked) throw new UnderstudyError('not_found', `No API key matches '${c.req.param('id')}'.`);
@@ -120,5 +139,6 @@ export function createAdminRoutes(context: GatewayContext, options: AdminRoutesO
     }),
   );
   admin.route('/', createDashboardRoutes(context));
+  admin.route('/', createDataRoutes(context));
   return admin;
 }

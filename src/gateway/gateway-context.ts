@@ -27,6 +27,8 @@ export interface GatewayContext {
   router?: Router;
   /** The data directory (the dashboard's model list looks for cached weights under it); absent in bare test gateways. */
   dataDir?: string;
+  /** Stores every call the log writer holds (a deletion runs it first); absent when the sink is not a writer. */
+  flushCalls?: () => Promise<void>;
 }
 
 export const defaultProjectId = 'default';

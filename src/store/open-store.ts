@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import { UnderstudyError, isUnderstudyError } from '../contracts/errors.ts';
 import { createApiKeyRepository } from './api-key-repository.ts';
 import { createCallRepository } from './call-repository.ts';
+import { createDataRepository } from './data-repository.ts';
 import type { Database } from './database.ts';
 import { openPostgresDatabase, redactDatabaseUrl } from './internal/open-postgres-database.ts';
 import { openSqliteDatabase } from './internal/open-sqlite-database.ts';
@@ -70,6 +71,7 @@ export async function openStore(options: OpenStoreOptions, hooks: OpenStoreTestH
     routes: createRouteRepository(db),
     observations: createObservationRepository(db),
     evaluations: createEvaluationRepository(db),
+    data: createDataRepository(db, engine),
     close() {
       closed ??= db.destroy();
       return closed;

@@ -52,16 +52,28 @@ export interface ApiKeyRecord {
   createdAt: number;
   revokedAt: number | null;
   lastUsedAt: number | null;
+  /** Requests per minute this key may send; null: the gateway's `gateway.rateLimit` applies (unlimited when unset). */
+  rateLimitPerMinute: number | null;
+  /** Largest request body this key may send, never above `gateway.bodyLimitBytes`; null: that limit alone. */
+  maxBodyBytes: number | null;
+}
+
+/** A key's own limits; null clears one (back to the gateway's default), an absent field leaves it as it is. */
+export interface ApiKeyLimits {
+  rateLimitPerMinute?: number | null;
+  maxBodyBytes?: number | null;
 }
 
 export interface ApiKeyRepository {
   /** Creates a key for a project (creating the project if new). The secret is returned once and stored only as a hash. */
-  create(input: { projectId: string; name: string }): Promise<{ record: ApiKeyRecord; secret: string }>;
+  create(input: { projectId: string; name: string } & ApiKeyLimits): Promise<{ record: ApiKeyRecord; secret: string }>;
   /** Looks a presented secret up by its hash. Revoked keys are returned too (callers check `revokedAt`). */
   findBySecret(secret: string): Promise<ApiKeyRecord | undefined>;
   list(filter?: { projectId?: string; includeRevoked?: boolean }): Promise<ApiKeyRecord[]>;
   /** Revokes by id or by unique prefix. Returns the revoked key, or undefined when none matched. */
   revoke(idOrPrefix: string): Promise<ApiKeyRecord | undefined>;
+  /** Changes a key's limits (by id or unique prefix, like `revoke`). Returns the updated key, or undefined when none matched. */
+  setLimits(idOrPrefix: string, limits: ApiKeyLimits): Promise<ApiKeyRecord | undefined>;
   markUsed(ids: readonly string[], at: number): Promise<void>;
 }
 
@@ -240,6 +252,63 @@ export interface EvaluationRepository {
   latest(specialistId: string): Promise<StoredEvaluation | undefined>;
 }
 
+/** Which calls a deletion takes: every field given must match, and at least one is required. */
+export interface CallSelector {
+  projectId?: string;
+  episodeId?: string;
+  endUserId?: string;
+  /** Epoch ms, exclusive: calls that started before it (retention). */
+  before?: number;
+}
+
+/** A call about to be deleted, as its stored JSON text (request, newline, response). */
+export interface DeletedCallText {
+  id: string;
+  projectId: string;
+  text: string;
+}
+
+/** What `DataRepository.deleteCalls` removed. */
+export interface DeletedCalls {
+  callIds: string[];
+  /** Projects the deleted calls belonged to, sorted. */
+  projectIds: string[];
+  /** Tasks of the deleted calls (declared, else as the router classified them), sorted. */
+  tasks: string[];
+  /** Deleted calls that had no task either way (a discovered task may still have used them). */
+  untaggedCalls: number;
+  calls: number;
+  observations: number;
+}
+
+/**
+ * Deletion, retention and compaction (docs/data-protection.md). Only removes rows; what was built from them
+ * (datasets, specialists) is handled above the store (src/curate/delete-captured-data.ts).
+ */
+export interface DataRepository {
+  /**
+   * Deletes the matching calls and every route observation of them, in batches. `onBatch` sees each batch's
+   * stored text just before it is deleted (to find the pseudonyms it used).
+   *
+   * @throws UnderstudyError `invalid_request` when the selector is empty.
+   */
+  deleteCalls(selector: CallSelector, options?: { onBatch?: (calls: readonly DeletedCallText[]) => void | Promise<void> }): Promise<DeletedCalls>;
+  /** Which of `candidates` still occur (as JSON writes them) in a stored call of the project. */
+  findStringsInCalls(projectId: string, candidates: readonly string[]): Promise<Set<string>>;
+  /** Deletes a scope's pseudonym rows: all of them, or those whose replacement is one of `surrogates`. */
+  deletePseudonyms(scope: string, surrogates?: readonly string[]): Promise<number>;
+  /** Deletes the offline evaluations of these specialists (their failures quote dataset examples). */
+  deleteEvaluations(specialistIds: readonly string[]): Promise<number>;
+  /** Deletes succeeded, failed and cancelled jobs that finished before `before` (epoch ms). */
+  deleteFinishedJobs(before: number): Promise<number>;
+  /**
+   * Makes deletions reach the disk. SQLite: WAL checkpoint (TRUNCATE), VACUUM, checkpoint again, so no deleted
+   * byte is left in the file, its free pages or the WAL. PostgreSQL: plain VACUUM of the touched tables (dead
+   * tuples become reusable space; VACUUM FULL, which rewrites the files, is left to the operator).
+   */
+  compact(): Promise<void>;
+}
+
 export interface Store {
   readonly engine: StoreEngine;
   /** For repositories and migrations only; code above the store uses the repositories. */
@@ -256,6 +325,7 @@ export interface Store {
   readonly routes: RouteRepository;
   readonly observations: ObservationRepository;
   readonly evaluations: EvaluationRepository;
+  readonly data: DataRepository;
   close(): Promise<void>;
 }
 

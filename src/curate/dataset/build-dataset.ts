@@ -9,6 +9,7 @@ import type { CallRecord } from '../../contracts/call-record.ts';
 import type { Redactor } from '../redactor.ts';
 import { canonicalJson, sha256Hex } from './internal/canonical-json.ts';
 import { datasetVersion, taskDirectory, taskSlug } from './internal/dataset-paths.ts';
+import { writeDatasetSources } from './internal/dataset-sources.ts';
 import { writeDatasetVersion } from './internal/write-dataset-version.ts';
 import { datasetFileNames, type DatasetFileName, type DatasetManifest } from './dataset-manifest.ts';
 import { compareStrings, dedupExamples, type SlottedExample } from './dedup-examples.ts';
@@ -124,7 +125,10 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<BuiltD
     outputShape: describeOutputShape(finalExamples),
     files: fileEntries,
   };
-  return writeDatasetVersion(taskDirectory(options.outDir, options.task), manifest, files);
+  const written = await writeDatasetVersion(taskDirectory(options.outDir, options.task), manifest, files);
+  // Provenance for deletion (docs/data-protection.md): which calls this version may hold examples of.
+  await writeDatasetSources(written.dir, filtered.kept.map((record) => record.id));
+  return written;
 }
 
 /** The redacted call as an example, or null when the redactor failed on it or left it unusable. */

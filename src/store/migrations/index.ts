@@ -9,6 +9,8 @@ import { pseudonymsMigration } from './0002-pseudonyms.ts';
 import { jobsAndSpecialistsMigration } from './0003-jobs-and-specialists.ts';
 import { routingMigration } from './0004-routing.ts';
 import { evaluationsMigration } from './0005-evaluations.ts';
+import { apiKeyLimitsMigration } from './0006-api-key-limits.ts';
+import { dataDeletionMigration } from './0007-data-deletion.ts';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001-initial': initialMigration,
@@ -16,6 +18,8 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0003-jobs-and-specialists': jobsAndSpecialistsMigration,
   '0004-routing': routingMigration,
   '0005-evaluations': evaluationsMigration,
+  '0006-api-key-limits': apiKeyLimitsMigration,
+  '0007-data-deletion': dataDeletionMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
