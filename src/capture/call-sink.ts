@@ -20,6 +20,12 @@ export interface LogWriterStats {
   inMemory: number;
   /** Failed store writes since start (each is retried; calls stay in the spool). */
   storeErrors: number;
+  /** Failed spool writes since start (disk full, I/O error): those calls waited in memory instead. */
+  spoolErrors: number;
+  /** Calls held only in memory right now because the spool refused them; spooled again on the next pass. */
+  unspooled: number;
+  /** Calls given up: beyond `maxUnspooledCalls`, or still unspooled at close. Zero unless the spool failed. */
+  dropped: number;
   lastError: string | null;
 }
 

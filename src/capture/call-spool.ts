@@ -8,7 +8,7 @@
  * Invariants: the spool holds CallRecords only (request bodies, never headers, so never Authorization or
  * provider keys); files are created 0600 in a 0700 directory; one segment is written by one process.
  */
-import { closeSync, mkdirSync, openSync, readdirSync, unlinkSync, writeSync, chmodSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, unlinkSync, writeSync, chmodSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { callRecordSchema, type CallRecord } from '../contracts/call-record.ts';
@@ -31,6 +31,9 @@ export class CallSpool {
   readonly directory: string;
   private fileDescriptor: number | null = null;
   private currentPath: string | null = null;
+  /** Bytes of whole lines in the segment being written: a failed append is cut back to this length. */
+  private currentSize = 0;
+  private tailDamaged = false;
   private sequence = 0;
 
   constructor(directory: string) {
@@ -39,10 +42,44 @@ export class CallSpool {
     chmodSync(directory, 0o700);
   }
 
-  /** Appends one JSON line. Synchronous on purpose: when it returns, the call survives a SIGKILL. */
+  /**
+   * Appends one JSON line. Synchronous on purpose: when it returns, the call survives a SIGKILL.
+   *
+   * Throws when the line could not be written whole (`ENOSPC` on a full disk, `EIO`, …). A partial line is cut
+   * off again first: left in place it would glue itself to the next call's line and spoil both.
+   */
   append(line: string): void {
     if (this.fileDescriptor === null) this.openSegment();
-    writeSync(this.fileDescriptor as number, line + '\n');
+    const fileDescriptor = this.fileDescriptor as number;
+    const text = this.tailDamaged ? '\n' + line + '\n' : line + '\n';
+    const expected = Buffer.byteLength(text);
+    let written: number;
+    try {
+      written = writeSync(fileDescriptor, text);
+    } catch (error) {
+      this.cutBackPartialLine(fileDescriptor);
+      throw error;
+    }
+    if (written !== expected) {
+      this.cutBackPartialLine(fileDescriptor);
+      throw Object.assign(new Error(`spool write was short (${written} of ${expected} bytes): the disk is probably full`), { code: 'ENOSPC' });
+    }
+    if (this.tailDamaged) {
+      // The partial bytes left before this line are unknown: ask the file.
+      this.currentSize = fstatSync(fileDescriptor).size;
+      this.tailDamaged = false;
+    } else {
+      this.currentSize += expected;
+    }
+  }
+
+  private cutBackPartialLine(fileDescriptor: number): void {
+    try {
+      ftruncateSync(fileDescriptor, this.currentSize);
+    } catch {
+      // Cannot even truncate: the next line starts on a line of its own, so only the partial one is skipped on read.
+      this.tailDamaged = true;
+    }
   }
 
   /**
@@ -55,6 +92,8 @@ export class CallSpool {
     const closed = { path: this.currentPath, pid: process.pid };
     this.fileDescriptor = null;
     this.currentPath = null;
+    this.currentSize = 0;
+    this.tailDamaged = false;
     return closed;
   }
 
@@ -96,8 +135,11 @@ export class CallSpool {
   private openSegment(): void {
     this.sequence += 1;
     const name = `segment-${Date.now()}-${process.pid}-${this.sequence}.jsonl`;
-    this.currentPath = path.join(this.directory, name);
-    this.fileDescriptor = openSync(this.currentPath, 'a', 0o600);
+    const segmentPath = path.join(this.directory, name);
+    // Opening can fail too (no inodes left): nothing is half-set when it throws.
+    this.fileDescriptor = openSync(segmentPath, 'a', 0o600);
+    this.currentPath = segmentPath;
+    this.currentSize = 0;
   }
 }
 

@@ -56,7 +56,7 @@ describe('log writer', () => {
     for (let index = 0; index < 30; index += 1) writer.append(sampleCall(index, 'batches'));
     await writer.flush();
     assert.equal(await store.calls.count({ projectId: 'batches' }), 30);
-    assert.deepEqual(writer.stats(), { appended: 30, stored: 30, pending: 0, inMemory: 0, storeErrors: 0, lastError: null });
+    assert.deepEqual(writer.stats(), { appended: 30, stored: 30, pending: 0, inMemory: 0, storeErrors: 0, spoolErrors: 0, unspooled: 0, dropped: 0, lastError: null });
     writer.append(sampleCall(30, 'batches'));
     await writer.close();
     assert.equal(await store.calls.count({ projectId: 'batches' }), 31, 'close flushes');
@@ -100,6 +100,26 @@ describe('log writer', () => {
     assert.equal(await store.calls.count({ projectId: 'replay' }), 40);
     assert.equal(restarted.stats().stored, 40);
     await restarted.close();
+  });
+
+  it('logs a call nested too deeply to serialize with a note, without blocking the calls behind it', async () => {
+    const spoolDirectory = path.join(dataDir, 'spool-deep');
+    const writer = createLogWriter({ storer: createInProcessSegmentStorer({ calls: store.calls }), spoolDirectory, flushIntervalMs: 60_000 });
+    await writer.start();
+    // What a client can send: the request schema bounds size, not depth, and JSON.stringify recurses.
+    let nested: Record<string, unknown> = {};
+    for (let depth = 0; depth < 100_000; depth += 1) nested = { inner: nested };
+    assert.throws(() => JSON.stringify(nested), RangeError);
+    const deep = sampleCall(0, 'deep');
+    writer.append({ ...deep, request: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: nested }] } });
+    writer.append(sampleCall(1, 'deep'));
+    await writer.flush();
+    assert.equal(await store.calls.count({ projectId: 'deep' }), 2);
+    const stored = await store.calls.get(deep.id);
+    assert.match(JSON.stringify(stored?.request), /not logged: could not be serialized/);
+    assert.equal(stored?.request['model'], 'gpt-4o-mini');
+    assert.equal(writer.stats().dropped, 0);
+    await writer.close();
   });
 
   it('runs the prepare hook off the request path, before storing', async () => {

@@ -21,7 +21,10 @@ const typeParsers: CustomTypesConfig = {
 
 /** Opens a pool for `databaseUrl` (nothing connects until the first query). */
 export function openPostgresDatabase(databaseUrl: string): Kysely<Database> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, types: typeParsers, max: 10 });
+  // A server that stops answering (network cut, failover) must fail a query, not hang it: connecting gives up
+  // after 10 s and TCP keep-alive notices dead connections, so callers that retry (the log writer) see an
+  // error, and the pool opens fresh connections once the server is back.
+  const pool = new pg.Pool({ connectionString: databaseUrl, types: typeParsers, max: 10, connectionTimeoutMillis: 10_000, keepAlive: true });
   // An idle client that loses its server emits `error` on the pool; unhandled, that would end the process. The
   // next query reports the problem to whoever runs it, so nothing is lost by swallowing it here.
   pool.on('error', () => undefined);

@@ -5,10 +5,11 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
 import { UnderstudyError } from '../../contracts/errors.ts';
 import type { Database } from '../database.ts';
 import { SqliteWorkerDialect } from './sqlite-worker-dialect.ts';
+import { rollbackUnlessEnded } from './sqlite-worker-driver.ts';
 
 export const sqliteFileName = 'understudy.db';
 
@@ -35,7 +36,7 @@ export function openSqliteDatabase(options: OpenSqliteDatabaseOptions): Kysely<D
   // Create the file owner-only before SQLite does (it would use the umask); SQLite gives its -wal and -shm
   // files the database file's permissions.
   closeSync(openSync(filename, 'a', 0o600));
-  if (options.thread === 'current') return new Kysely<Database>({ dialect: new SqliteDialect({ database: openInThisThread(filename) }) });
+  if (options.thread === 'current') return new Kysely<Database>({ dialect: new InThisThreadSqliteDialect({ database: openInThisThread(filename) }) });
   return new Kysely<Database>({ dialect: new SqliteWorkerDialect({ filename, onWorkerStarted: options.onWorkerStarted }) });
 }
 
@@ -50,4 +51,22 @@ function openInThisThread(filename: string) {
   const database = new BetterSqlite3(filename, { timeout: 5000 });
   for (const pragma of ['journal_mode = WAL', 'synchronous = NORMAL', 'busy_timeout = 5000', 'foreign_keys = ON', 'secure_delete = ON']) database.pragma(pragma);
   return database;
+}
+
+/** Kysely's own SQLite dialect, except that a ROLLBACK after SQLite ended the transaction itself keeps the real error. */
+class InThisThreadSqliteDialect extends SqliteDialect {
+  private readonly driverConfig: SqliteDialectConfig;
+
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.driverConfig = config;
+  }
+
+  override createDriver(): Driver {
+    return new (class extends SqliteDriver {
+      override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+        await rollbackUnlessEnded(connection);
+      }
+    })(this.driverConfig);
+  }
 }

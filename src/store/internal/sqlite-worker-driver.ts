@@ -60,7 +60,7 @@ export class SqliteWorkerDriver implements Driver {
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('rollback'));
+    await rollbackUnlessEnded(connection);
   }
 
   async savepoint(connection: DatabaseConnection, savepointName: string, compileQuery: QueryCompiler['compileQuery']): Promise<void> {
@@ -127,4 +127,18 @@ function expectKind<K extends SqliteWorkerResponse['kind']>(response: SqliteWork
 /** Kysely's savepoint parser is internal, so the node is built with its public raw-SQL helpers instead. */
 function savepointCommand(command: 'savepoint' | 'rollback to' | 'release', savepointName: string): Parameters<QueryCompiler['compileQuery']>[0] {
   return RawNode.createWithChildren([RawNode.createWithSql(`${command} `), IdentifierNode.create(savepointName)]);
+}
+
+/**
+ * SQLite ends a transaction by itself on some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM): a ROLLBACK
+ * after that fails with "cannot rollback - no transaction is active", and Kysely would report that instead of
+ * the error that mattered ("database or disk is full"). Nothing is left to roll back then, so it is ignored.
+ */
+export async function rollbackUnlessEnded(connection: DatabaseConnection): Promise<void> {
+  try {
+    await connection.executeQuery(CompiledQuery.raw('rollback'));
+  } catch (error) {
+    if (error instanceof Error && /no transaction is active/.test(error.message)) return;
+    throw error;
+  }
 }
