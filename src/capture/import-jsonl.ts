@@ -38,6 +38,7 @@ import { UnderstudyError } from '../contracts/errors.ts';
 import type { PricingTable } from '../providers/pricing-table.ts';
 import type { Store } from '../store/store.ts';
 import { buildCallRecord } from './build-call-record.ts';
+import { maxImportNesting, nestsDeeperThan } from './internal/json-nesting-depth.ts';
 import { resolveCallTags } from './resolve-call-tags.ts';
 
 /** Accepted `metadata` keys; anything else on the object is ignored. */
@@ -256,6 +257,8 @@ export function parseImportLine(text: string, context: { projectId: string; pric
   } catch (error) {
     return { ok: false, message: `not valid JSON (${(error as Error).message})` };
   }
+  // Hashing and validation below recurse: a line nested thousands of levels deep would overflow the stack.
+  if (nestsDeeperThan(raw, maxImportNesting)) return { ok: false, message: `nested more than ${maxImportNesting} levels deep` };
   const line = importLineSchema.safeParse(raw);
   if (!line.success) return { ok: false, message: formatIssues(line.error) };
   if (line.data.response === undefined) return { ok: false, message: 'response: missing (use null for a call that got no answer)' };

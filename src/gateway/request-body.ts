@@ -25,7 +25,7 @@ export async function readBodyText(request: Request, limitBytes: number): Promis
     if (Number(declared) > limitBytes) throw tooLarge(limitBytes);
     // `text()` is @hono/node-server's fast path: it reads the socket directly. Touching `request.body`
     // would build a full WHATWG Request with a stream and an AbortSignal (~0.15 ms per request).
-    const text = await request.text();
+    const text = await request.text().catch(unreadable);
     fullyReadBodies.add(request);
     return text;
   }
@@ -37,7 +37,7 @@ export async function readBodyText(request: Request, limitBytes: number): Promis
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await reader.read().catch(unreadable);
     if (done) break;
     total += value.byteLength;
     if (total > limitBytes) {
@@ -69,6 +69,11 @@ export function parseJsonBody<Schema extends z.ZodType>(text: string, schema: Sc
     throw new UnderstudyError('invalid_request', message, { param: param || undefined });
   }
   return parsed.data;
+}
+
+/** The client cut its body short (a Content-Length longer than what it sent, a broken chunk): its mistake, a 400. */
+function unreadable(error: unknown): never {
+  throw new UnderstudyError('invalid_request', `The request body could not be read to its end: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 }
 
 function tooLarge(limitBytes: number): UnderstudyError {

@@ -5,13 +5,16 @@
  */
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
+import { createServer } from 'node:http';
+import { getRequestListener, type ServerType } from '@hono/node-server';
 import type { LoadedConfig } from '../contracts/config.ts';
 import { createLogWriter } from '../capture/log-writer.ts';
 import { createWorkerSegmentStorer } from '../capture/worker-segment-storer.ts';
+import { applyRetention } from '../curate/delete-captured-data.ts';
 import { ingestRedactionModule } from '../curate/redact/create-ingest-redaction.ts';
 import { loadOrCreateSecretKey } from '../curate/redact/load-or-create-secret-key.ts';
 import type { LogWriter } from '../capture/call-sink.ts';
+import { cacheDirectory } from '../providers/cache-directory.ts';
 import { createPricingTable } from '../providers/pricing-table.ts';
 import { createProviderRegistry } from '../providers/provider-registry.ts';
 import { createUpstreamClient } from '../providers/upstream-client.ts';
@@ -19,7 +22,8 @@ import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import { createApiKeyAuthenticator } from './api-key-authenticator.ts';
 import { loadAdminToken } from './admin-token.ts';
-import { createGateway } from './create-gateway.ts';
+import { answerClientError, answerUnreadableRequest } from './answer-client-error.ts';
+import { createGateway, type CreateGatewayOptions } from './create-gateway.ts';
 import { createRouter, type Router } from '../route/router.ts';
 import { createSpecialistPool } from '../route/specialist-pool.ts';
 import type { GatewayContext } from './gateway-context.ts';
@@ -33,6 +37,8 @@ export interface StartGatewayOptions {
   environment?: NodeJS.ProcessEnv;
   /** The built dashboard served under `/ui`; default `<package root>/dist/ui`. */
   uiDirectory?: string;
+  /** Where unexpected (5xx) errors are reported; default stderr. Tests count them. */
+  reportError?: CreateGatewayOptions['reportError'];
 }
 
 export interface RunningGateway {
@@ -51,6 +57,8 @@ export interface RunningGateway {
    * opening it once (within ten minutes, before a restart) signs the browser in for twelve hours.
    */
   createUiLoginUrl(): string;
+  /** Every route the app answers (method and path pattern), so the fuzzer can prove it covers them all. */
+  routes: ReadonlyArray<{ method: string; path: string }>;
   close(): Promise<void>;
 }
 
@@ -120,15 +128,28 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
           pool,
           onBackgroundError: (error, what) => console.error(`[understudy] ${what} failed: ${error instanceof Error ? error.message : String(error)}`),
         });
-  const context: GatewayContext = { config, sink: logWriter, providers, upstream, pricing, store, authenticator, adminToken, dataDir: loaded.dataDir, ...(router === undefined ? {} : { router }) };
+  const context: GatewayContext = { config, sink: logWriter, providers, upstream, pricing, store, authenticator, adminToken, dataDir: loaded.dataDir, flushCalls: () => logWriter.flush(), ...(router === undefined ? {} : { router }) };
   const uiSessions = createUiSessions();
-  const app = createGateway(context, { writerStats: () => logWriter.stats(), uiSessions, ...(options.uiDirectory === undefined ? {} : { uiDirectory: options.uiDirectory }) });
+  const app = createGateway(context, {
+    writerStats: () => logWriter.stats(),
+    uiSessions,
+    ...(options.uiDirectory === undefined ? {} : { uiDirectory: options.uiDirectory }),
+    ...(options.reportError === undefined ? {} : { reportError: options.reportError }),
+  });
 
   const host = options.host ?? config.gateway.host;
   const server = await listen(app.fetch, host, options.port ?? config.gateway.port);
   const port = (server.address() as AddressInfo).port;
   const usageTimer = setInterval(() => void authenticator?.flushUsage().catch(() => undefined), 30_000);
   usageTimer.unref();
+  // Retention (docs/data-protection.md): one sweep at a time, every `data.sweepEveryMinutes`, when configured.
+  let sweeping: Promise<unknown> | null = null;
+  const retentionTimer = config.data.callRetentionDays === undefined && config.data.jobRetentionDays === undefined ? null : setInterval(() => {
+    sweeping ??= applyRetention({ store, dataDir: loaded.dataDir, cacheDir: cacheDirectory(loaded.dataDir, environment), retention: config.data, flushCalls: () => logWriter.flush() })
+      .catch((error: unknown) => process.stderr.write(`understudy: retention sweep failed: ${error instanceof Error ? error.message : String(error)}\n`))
+      .finally(() => (sweeping = null));
+  }, config.data.sweepEveryMinutes * 60_000);
+  retentionTimer?.unref();
 
   let closing: Promise<void> | null = null;
   const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -142,12 +163,15 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     logWriter,
     generatedAdminToken: adminToken.generated,
     ...(router === undefined ? {} : { router }),
+    routes: app.routes.map(({ method, path: routePath }) => ({ method, path: routePath })),
     createUiLoginUrl() {
       return `http://${browserHost}:${port}/ui/login?token=${encodeURIComponent(uiSessions.mintLoginToken())}`;
     },
     close() {
       closing ??= (async () => {
         clearInterval(usageTimer);
+        if (retentionTimer !== null) clearInterval(retentionTimer);
+        await sweeping;
         await closeServer(server);
         await router?.close();
         await pool?.close();
@@ -163,8 +187,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
 
 function listen(fetch: (request: Request) => Response | Promise<Response>, hostname: string, port: number): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, hostname, port }, () => resolve(server));
+    // `serve()` without its defaults: requests Node's parser refuses (clientError) or the adapter cannot turn into
+    // a Request (a `*` target, a bad Host) get an OpenAI-format 4xx like every other client mistake.
+    const server = createServer(getRequestListener(fetch, { hostname, errorHandler: answerUnreadableRequest }));
+    server.on('clientError', answerClientError);
     server.once('error', reject);
+    server.listen(port, hostname, () => resolve(server));
   });
 }
 
