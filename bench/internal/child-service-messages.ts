@@ -28,13 +28,21 @@ export const childServiceReportSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('closed') }),
   z.object({ kind: z.literal('failed'), message: z.string() }),
+  /** Answer to `sample-memory`: the child's `process.memoryUsage()` (RSS covers its worker threads too). */
+  z.object({ kind: z.literal('memory'), rssBytes: z.number(), heapUsedBytes: z.number(), heapTotalBytes: z.number(), externalBytes: z.number() }),
 ]);
 export type ChildServiceReport = z.infer<typeof childServiceReportSchema>;
 export type ReadyReport = Extract<ChildServiceReport, { kind: 'ready' }>;
 export type DrainReport = Extract<ChildServiceReport, { kind: 'drained' }>;
+export type MemoryReport = Extract<ChildServiceReport, { kind: 'memory' }>;
 
 /** Parent → child. `drain` is understood by services with a log writer only. */
-export const childServiceCommandSchema = z.discriminatedUnion('kind', [z.object({ kind: z.literal('drain') }), z.object({ kind: z.literal('close') })]);
+export const childServiceCommandSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('drain') }),
+  z.object({ kind: z.literal('close') }),
+  /** Any service answers with a `memory` report (the soak benchmark watches the gateway's memory this way). */
+  z.object({ kind: z.literal('sample-memory') }),
+]);
 export type ChildServiceCommand = z.infer<typeof childServiceCommandSchema>;
 
 /** Arguments of `gateway-process.ts`'s logging mode (see that file for what each one does). */
@@ -45,6 +53,8 @@ export type GatewayLoggingMode = (typeof gatewayLoggingModes)[number];
 export const upstreamProcessOptionsSchema = z.strictObject({
   replyText: z.string(),
   chunkDelayMs: z.number().min(0),
+  /** Delay before each answer, as a remote provider has; default 0. */
+  latencyMs: z.number().min(0).optional(),
 });
 export type UpstreamProcessOptions = z.infer<typeof upstreamProcessOptionsSchema>;
 

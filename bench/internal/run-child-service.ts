@@ -1,6 +1,6 @@
 /**
- * Child side of a benchmark service: starts the service, reports `ready` over IPC, answers `drain` and
- * `close` commands, and closes the service if the parent goes away without a word (so temp directories
+ * Child side of a benchmark service: starts the service, reports `ready` over IPC, answers `drain`,
+ * `sample-memory` and `close` commands, and closes the service if the parent goes away without a word (so temp directories
  * are still removed after a crashed benchmark).
  */
 import { childServiceCommandSchema, type ChildServiceReport, type DrainReport, type ReadyReport } from './child-service-messages.ts';
@@ -33,6 +33,11 @@ export function runChildService(start: () => Promise<ChildService>): void {
         const parsed = childServiceCommandSchema.safeParse(raw);
         if (!parsed.success) {
           report({ kind: 'failed', message: `unknown command: ${JSON.stringify(raw)}` });
+          return;
+        }
+        if (parsed.data.kind === 'sample-memory') {
+          const usage = process.memoryUsage();
+          report({ kind: 'memory', rssBytes: usage.rss, heapUsedBytes: usage.heapUsed, heapTotalBytes: usage.heapTotal, externalBytes: usage.external });
           return;
         }
         if (parsed.data.kind === 'drain') {

@@ -5,7 +5,14 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { childServiceReportSchema, type ChildServiceCommand, type ChildServiceReport, type DrainReport, type ReadyReport } from './child-service-messages.ts';
+import {
+  childServiceReportSchema,
+  type ChildServiceCommand,
+  type ChildServiceReport,
+  type DrainReport,
+  type MemoryReport,
+  type ReadyReport,
+} from './child-service-messages.ts';
 
 export interface RunningChildService {
   ready: ReadyReport;
@@ -15,6 +22,8 @@ export interface RunningChildService {
   basePath: string;
   pid: number;
   drain(): Promise<DrainReport>;
+  /** The child's own memory use, measured inside it (one request at a time). */
+  sampleMemory(): Promise<MemoryReport>;
   close(): Promise<void>;
 }
 
@@ -94,6 +103,11 @@ export async function startChildService(options: StartChildServiceOptions): Prom
       const drained = nextReport(child, 'drained', timeoutMs);
       send({ kind: 'drain' });
       return drained;
+    },
+    sampleMemory() {
+      const memory = nextReport(child, 'memory', timeoutMs);
+      send({ kind: 'sample-memory' });
+      return memory;
     },
     close() {
       closing ??= (async () => {
