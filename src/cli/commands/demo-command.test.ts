@@ -56,7 +56,7 @@ describe('understudy demo --quick', () => {
     }
   });
 
-  it('runs the whole loop, prints figures that match the store, and resumes on a second run', { skip, timeout: 10 * 60_000 }, async () => {
+  it('runs the whole loop, prints figures that match the store, and resumes on a second run', { skip, timeout: 25 * 60_000 }, async () => {
     const environment = { UNDERSTUDY_CACHE_DIR: cacheDir, UNDERSTUDY_DATA_DIR: path.join(workDir, 'data') };
     const started = Date.now();
     const first = await runCli(workDir, ['demo', '--quick', '--no-serve', '--json', '--latency-scale', '0'], environment);
