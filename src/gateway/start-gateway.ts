@@ -109,7 +109,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     flushIntervalMs: config.logWriter.flushIntervalMs,
     maxBatch: config.logWriter.maxBatch,
     maxQueuedCalls: config.logWriter.maxQueuedCalls,
-    onError: (error) => console.error(`[understudy] storing calls failed (they stay in the spool and are retried): ${(error as Error).message}`),
+    onError: (error) => {
+      const message = error instanceof Error ? error.message : String(error);
+      // The spool's own disk failing says what it does with the calls; a store failure leaves them in the spool.
+      console.error(message.startsWith('spool write failed') ? `[understudy] ${message}` : `[understudy] storing calls failed (they stay in the spool and are retried): ${message}`);
+    },
   });
   await logWriter.start();
   const authenticator = config.gateway.requireApiKey ? createApiKeyAuthenticator(store.apiKeys) : null;
