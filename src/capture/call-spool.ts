@@ -143,7 +143,14 @@ export class CallSpool {
   }
 }
 
-function isProcessAlive(pid: number): boolean {
+/** The process that wrote a spool segment, from its file name; undefined for a file that is not a segment. */
+export function spoolSegmentWriterPid(fileName: string): number | undefined {
+  const match = segmentPattern.exec(fileName);
+  return match ? Number(match[2]) : undefined;
+}
+
+/** Whether a process still runs (EPERM: it runs under another user). Decides whose segments may be touched. */
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

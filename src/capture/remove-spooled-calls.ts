@@ -10,6 +10,7 @@ import { closeSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, wr
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { callRecordSchema, type CallRecord } from '../contracts/call-record.ts';
+import { isProcessAlive, spoolSegmentWriterPid } from './call-spool.ts';
 
 export interface SpoolRemoval {
   /** Segments of dead processes read. */
@@ -20,8 +21,6 @@ export interface SpoolRemoval {
   /** Segments of other live processes, not touched: their calls may still reach the store after the deletion. */
   liveSegments: number;
 }
-
-const segmentPattern = /^segment-(\d+)-(\d+)-(\d+)\.jsonl$/;
 
 /**
  * Rewrites every spool segment of a dead process in `spoolDirectory` without the calls `matches` selects.
@@ -37,9 +36,8 @@ export async function removeSpooledCalls(spoolDirectory: string, matches: (recor
     throw error;
   }
   for (const name of names) {
-    const match = segmentPattern.exec(name);
-    if (!match) continue;
-    const pid = Number(match[2]);
+    const pid = spoolSegmentWriterPid(name);
+    if (pid === undefined) continue;
     if (pid === process.pid) continue;
     if (isProcessAlive(pid)) {
       removal.liveSegments += 1;
@@ -80,13 +78,4 @@ function matchesLine(line: string, matches: (record: CallRecord) => boolean): bo
   }
   const parsed = callRecordSchema.safeParse(value);
   return parsed.success && matches(parsed.data);
-}
-
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
