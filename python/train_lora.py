@@ -70,21 +70,45 @@ def make_batch(examples, indices, pad_id: int, device):
 
 
 def completion_loss(model, input_ids, attention, labels):
-    """Mean cross-entropy over completion tokens, and the token count (to weight across micro-batches)."""
-    logits = model(input_ids=input_ids, attention_mask=attention).logits[:, :-1].float()
+    """Summed cross-entropy over completion tokens, and the token count (to weight across micro-batches).
+
+    The vocabulary projection runs only at the positions whose next token is an answer token: a prompt of a
+    thousand tokens followed by a forty-token answer would otherwise materialise (and keep for backward) a
+    thousand-by-49k logit matrix per example, most of the step's memory and a fifth of its arithmetic.
+    """
+    causal_lm = model.get_base_model() if hasattr(model, "get_base_model") else model
+    hidden = causal_lm.model(input_ids=input_ids, attention_mask=attention).last_hidden_state[:, :-1]
     targets = labels[:, 1:]
-    count = int((targets != -100).sum())
-    loss = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=-100, reduction="sum")
-    return loss, count
+    keep = targets != -100
+    logits = causal_lm.lm_head(hidden[keep]).float()
+    loss = torch.nn.functional.cross_entropy(logits, targets[keep], reduction="sum")
+    return loss, int(keep.sum())
 
 
-def evaluate(model, examples, batch_size: int, pad_id: int, device) -> float:
+def micro_batches(examples, indices, max_batch_tokens: int) -> list[list[int]]:
+    """Splits one step's examples into micro-batches of at most `max_batch_tokens` padded tokens.
+
+    Examples are grouped by length (shortest first) so padding stays small; an example longer than the limit
+    runs alone. Memory then depends on the limit, not on how long a task's prompts are, and the step's gradient
+    is unchanged because every micro-batch's loss is divided by the whole step's answer-token count.
+    """
+    ordered = sorted(indices, key=lambda index: len(examples[index][0]) + len(examples[index][1]))
+    groups: list[list[int]] = []
+    for index in ordered:
+        length = len(examples[index][0]) + len(examples[index][1])
+        if groups and (len(groups[-1]) + 1) * length <= max_batch_tokens:
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+    return groups
+
+
+def evaluate(model, examples, max_batch_tokens: int, pad_id: int, device) -> float:
     model.eval()
     total, count = 0.0, 0
     with torch.no_grad():
-        for start in range(0, len(examples), batch_size):
-            batch = make_batch(examples, range(start, min(start + batch_size, len(examples))), pad_id, device)
-            loss, tokens = completion_loss(model, *batch)
+        for group in micro_batches(examples, range(len(examples)), max_batch_tokens):
+            loss, tokens = completion_loss(model, *make_batch(examples, group, pad_id, device))
             total += float(loss)
             count += tokens
     model.train()
@@ -148,6 +172,7 @@ def train(config: dict, stop: StopRequest) -> int:
 
     batch_size = int(hyper.get("batch_size", 4))
     accumulation = int(hyper.get("gradient_accumulation_steps", 1))
+    max_batch_tokens = int(hyper.get("max_batch_tokens", 1024))
     steps_per_epoch = max(1, math.ceil(len(train_examples) / (batch_size * accumulation)))
     total_steps = int(hyper["max_steps"]) if hyper.get("max_steps") else steps_per_epoch * int(hyper.get("epochs", 1))
     warmup = int(hyper.get("warmup_steps", 0))
@@ -191,11 +216,12 @@ def train(config: dict, stop: StopRequest) -> int:
         random.Random(seed * 1_000_003 + epoch).shuffle(order)
         total_loss, total_tokens = 0.0, 0
         optimizer.zero_grad()
-        for micro in range(accumulation):
-            offset = (within * accumulation + micro) * batch_size
-            indices = [order[(offset + index) % len(order)] for index in range(batch_size)]
-            loss_sum, tokens = completion_loss(model, *make_batch(train_examples, indices, pad_id, device))
-            (loss_sum / max(tokens, 1) / accumulation).backward()
+        offset = within * accumulation * batch_size
+        indices = [order[(offset + index) % len(order)] for index in range(batch_size * accumulation)]
+        step_tokens = sum(len(train_examples[index][1]) for index in indices)
+        for group in micro_batches(train_examples, indices, max_batch_tokens):
+            loss_sum, tokens = completion_loss(model, *make_batch(train_examples, group, pad_id, device))
+            (loss_sum / max(step_tokens, 1)).backward()
             total_loss += float(loss_sum)
             total_tokens += tokens
         torch.nn.utils.clip_grad_norm_(parameters, 1.0)
@@ -235,7 +261,7 @@ def train(config: dict, stop: StopRequest) -> int:
     metrics = {
         "train_loss": sum(tail) / len(tail),
         "first_loss": losses[0],
-        "eval_loss": evaluate(model, eval_examples, batch_size, pad_id, device) if eval_examples else None,
+        "eval_loss": evaluate(model, eval_examples, max_batch_tokens, pad_id, device) if eval_examples else None,
         "seconds_per_step": round((time.monotonic() - loop_started) / max(step - first_step, 1), 3) if step > first_step else None,
     }
     result = {"artifacts": {"hf_adapter_dir": adapter_dir, "gguf_adapter_path": gguf_path, "checkpoint_path": checkpoint_path}, "metrics": metrics, "steps": step}

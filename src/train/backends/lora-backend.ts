@@ -22,6 +22,7 @@ export const loraHyperparametersSchema = z.strictObject({
   batchSize: z.number().int().positive().max(512),
   gradientAccumulationSteps: z.number().int().positive(),
   maxSequenceLength: z.number().int().min(32),
+  maxBatchTokens: z.number().int().min(32),
   seed: z.number().int(),
   warmupSteps: z.number().int().min(0),
   weightDecay: z.number().min(0),

@@ -44,6 +44,11 @@ export interface LoraHyperparameters {
   gradientAccumulationSteps: number;
   /** Longer examples lose the start of their prompt; the answer is always kept whole. */
   maxSequenceLength: number;
+  /**
+   * A step's examples run in micro-batches of at most this many padded tokens (grouped by length; a longer example
+   * runs alone), so memory follows this limit rather than the task's prompt length. The gradient is the same.
+   */
+  maxBatchTokens: number;
   seed: number;
   warmupSteps: number;
   weightDecay: number;
@@ -62,6 +67,7 @@ export const defaultLoraHyperparameters: LoraHyperparameters = {
   batchSize: 4,
   gradientAccumulationSteps: 1,
   maxSequenceLength: 1024,
+  maxBatchTokens: 1024,
   seed: 0,
   warmupSteps: 0,
   weightDecay: 0,
@@ -175,6 +181,7 @@ export async function trainLoraAdapter(options: TrainLoraAdapterOptions): Promis
           batch_size: hyperparameters.batchSize,
           gradient_accumulation_steps: hyperparameters.gradientAccumulationSteps,
           max_sequence_length: hyperparameters.maxSequenceLength,
+          max_batch_tokens: hyperparameters.maxBatchTokens,
           seed: hyperparameters.seed,
           warmup_steps: hyperparameters.warmupSteps,
           weight_decay: hyperparameters.weightDecay,
