@@ -54,7 +54,7 @@ export const callRecordSchema = z.object({
   endUserId: z.string().nullable(),
   /** Episode (trace) id: `x-understudy-episode` header, `metadata.understudy_episode`, or SDK option. */
   episodeId: z.string().nullable(),
-  /** Declared task: `x-understudy-task` header, `metadata.understudy_task`, or SDK option. Discovery fills the rest later. */
+  /** Declared task: `x-understudy-task` header, `metadata.understudy_task`, or SDK option. Discovery's placement is `discoveredTask`. */
   task: z.string().nullable(),
   route: routeTakenSchema,
   status: callStatusSchema,
@@ -86,6 +86,22 @@ export const callRecordSchema = z.object({
   response: z.unknown().nullable(),
   /** Why the call took its route (the `x-understudy-*` response headers). Absent on calls logged before routing. */
   routing: routingExplanationSchema.nullable().optional(),
+  /**
+   * The task discovery last placed the call in, by its stored id (the id routes and the dashboard use). Set when a
+   * discovery's tasks are saved (the loop round, `understudy report`: `CallRepository.assignDiscoveredTasks`);
+   * capture never sets it. Absent until then and for calls that fit no task, so spool lines, ingest bodies and
+   * records read back before any discovery look as they always did.
+   */
+  discoveredTask: z.string().min(1).nullable().optional(),
 });
 
 export type CallRecord = z.infer<typeof callRecordSchema>;
+
+/**
+ * The task a call counts under wherever calls are counted per task (the dashboard, the economics): the router's
+ * classification where it ran, else the task the agent declared, else the one discovery placed it in; null for none.
+ * The router and the agent win because they spoke at the time of the call; discovery only saw it afterwards.
+ */
+export function taskOfCall(call: Pick<CallRecord, 'task' | 'routing' | 'discoveredTask'>): string | null {
+  return call.routing?.task ?? call.task ?? call.discoveredTask ?? null;
+}

@@ -82,7 +82,7 @@ export interface DashboardTaskRow {
   name: string;
   source: 'declared' | 'discovered';
   agency: 'code' | 'language-model';
-  /** Calls classified to this task (calls whose routing.task or task tag is the id), all time. */
+  /** Calls of this task (`taskOfCall`: routing.task, else the task tag, else the discovered task is the id), all time. */
   calls: number;
   costUsd: number;
   /** costUsd ÷ every call's cost (0 when nothing cost anything). */

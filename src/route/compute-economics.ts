@@ -32,7 +32,7 @@
  * - **Latency** "before" is the LLM-answered calls of the group, "after" every call as delivered; both over
  *   successful calls only, since a fast 4xx or a timeout measures the failure, not the service.
  */
-import type { CallRecord } from '../contracts/call-record.ts';
+import { taskOfCall, type CallRecord } from '../contracts/call-record.ts';
 import type { EscalationReason, RouteObservation } from '../contracts/route-policy.ts';
 import type { PricingTable } from '../providers/pricing-table.ts';
 import { percentileOfSorted, sortAscending } from '../discover/report/internal/percentile.ts';
@@ -214,11 +214,6 @@ function findObservation(observations: readonly RouteObservation[], kind: RouteO
   return observations.find((observation) => observation.kind === kind);
 }
 
-/** Task of a call: the router's classification where it ran, else the declared or discovered task. */
-function taskOf(record: CallRecord): string | null {
-  return record.routing?.task ?? record.task ?? null;
-}
-
 /** Spend and machine time of one call; the baseline needs every call's task first (see `fillBaselines`). */
 function priceCall(record: CallRecord, observations: readonly RouteObservation[], usdPerMs: number): PricedCall {
   const servedBySpecialist = record.route === 'specialist';
@@ -253,7 +248,7 @@ function priceCall(record: CallRecord, observations: readonly RouteObservation[]
 
   return {
     record,
-    task: taskOf(record),
+    task: taskOfCall(record),
     servedBySpecialist,
     escalationReason,
     llmUsd: llmUsd + auditUsd,

@@ -113,6 +113,51 @@ for (const testEngine of storeTestEngines()) {
       assert.deepEqual(await store.calls.summarize({ projectId: 'nobody' }), { calls: 0, tokensIn: 0, tokensOut: 0, costUsd: 0 });
     });
 
+    it('places calls in discovered tasks in batches, re-places and clears them, and counts only real changes', async () => {
+      // 620 calls: more than one 500-id statement for one task.
+      const records = createTestCallRecords(620, 'placed').map((record) => ({ ...record, task: null }));
+      await store.calls.insertMany(records);
+      const placedIn = async (id: string) => (await store.calls.get(id))?.discoveredTask;
+      const first = records.map((record, index) => ({ callId: record.id, task: index < 600 ? 'd-alpha' : 'd-beta' }));
+      assert.equal(await store.calls.assignDiscoveredTasks(first), 620);
+      assert.equal(await placedIn(records[0]!.id), 'd-alpha');
+      assert.equal(await placedIn(records[599]!.id), 'd-alpha');
+      assert.equal(await placedIn(records[619]!.id), 'd-beta');
+      assert.equal(await store.calls.assignDiscoveredTasks(first), 0, 'placements already stored change nothing');
+
+      // The next discovery: one call moves, one fits no task any more, one is listed twice (the last entry wins),
+      // an unknown id is ignored, and calls not listed keep their placement.
+      const second = [
+        { callId: records[0]!.id, task: 'd-beta' },
+        { callId: records[1]!.id, task: null },
+        { callId: records[2]!.id, task: 'd-beta' },
+        { callId: records[2]!.id, task: 'd-alpha' },
+        { callId: 'no-such-call', task: 'd-alpha' },
+      ];
+      assert.equal(await store.calls.assignDiscoveredTasks(second), 2);
+      assert.equal(await placedIn(records[0]!.id), 'd-beta');
+      assert.equal(await placedIn(records[1]!.id), undefined, 'a cleared call reads back without a discovered task');
+      assert.equal(await placedIn(records[2]!.id), 'd-alpha');
+      assert.equal(await placedIn(records[3]!.id), 'd-alpha');
+      assert.equal(await store.calls.get('no-such-call'), undefined);
+      const listed = await store.calls.list({ limit: 1_000 });
+      assert.equal(listed.filter((record) => record.discoveredTask === 'd-alpha').length, 598);
+      assert.equal(listed.filter((record) => record.discoveredTask === 'd-beta').length, 21);
+      assert.equal(await store.calls.assignDiscoveredTasks([]), 0);
+      await assert.rejects(store.calls.assignDiscoveredTasks([{ callId: records[0]!.id, task: '' }]), { code: 'invalid_request' });
+
+      // Placed calls are deleted like any other: the column holds no reference that could keep them.
+      const deleted = await store.data.deleteCalls({ projectId: records[0]!.projectId });
+      assert.equal(deleted.calls, 620);
+      assert.equal(await store.calls.count(), 0);
+    });
+
+    it('round-trips a discovered task given with the record', async () => {
+      const placed = createTestCallRecord({ id: 'placed', task: null, discoveredTask: 'd-gamma' });
+      await store.calls.insertMany([placed]);
+      assert.deepEqual(await store.calls.get('placed'), { ...placed, routing: null });
+    });
+
     it('returns numbers, not strings, for int8 and aggregate columns', async () => {
       await store.calls.insertMany([createTestCallRecord({ id: 'numbers', startedAt: 1_750_000_123_456 })]);
       const record = await store.calls.get('numbers');

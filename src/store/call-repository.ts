@@ -7,14 +7,18 @@ import { UnderstudyError } from '../contracts/errors.ts';
 import type { Database } from './database.ts';
 import { callFilterExpression } from './internal/call-filter-expression.ts';
 import { fromCallRow, toCallRow } from './internal/call-row.ts';
-import type { CallFilter, CallListOptions, CallRepository } from './store.ts';
+import { chunk } from './internal/chunk.ts';
+import type { CallFilter, CallListOptions, CallRepository, DiscoveredTaskAssignment } from './store.ts';
 
 /**
- * Rows per INSERT statement. A row binds 28 values, so 100 rows stay far below SQLite's bind limit (32,766 in
+ * Rows per INSERT statement. A row binds 29 values, so 100 rows stay far below SQLite's bind limit (32,766 in
  * the bundled build, 999 in very old ones would still need smaller chunks) and PostgreSQL's 65,535, while
  * keeping each statement small enough that compiling it never holds the event loop noticeably.
  */
 export const callRowsPerStatement = 100;
+
+/** Call ids per UPDATE of discovered tasks, far below either engine's bind limit. */
+const idsPerStatement = 500;
 
 export function createCallRepository(db: Kysely<Database>): CallRepository {
   return {
@@ -87,6 +91,36 @@ export function createCallRepository(db: Kysely<Database>): CallRepository {
         tokensOut: Number(row.tokens_out ?? 0),
         costUsd: Number(row.cost_usd ?? 0),
       };
+    },
+
+    async assignDiscoveredTasks(assignments: readonly DiscoveredTaskAssignment[]): Promise<number> {
+      const taskOfCall = new Map<string, string | null>();
+      for (const { callId, task } of assignments) {
+        if (task === '') throw new UnderstudyError('invalid_request', `The discovered task of call ${callId} is empty: give a task id or null.`, { param: 'task' });
+        taskOfCall.set(callId, task);
+      }
+      const callsByTask = new Map<string | null, string[]>();
+      for (const [callId, task] of taskOfCall) {
+        const callIds = callsByTask.get(task) ?? [];
+        callIds.push(callId);
+        callsByTask.set(task, callIds);
+      }
+      // One short statement per slice, each its own transaction (like deletions): a round over a large store never
+      // holds SQLite's writer lock long, and a crash between slices leaves placements the next discovery redoes.
+      // `is distinct from` (null-safe on both engines) skips rows already right, so the count is of real changes.
+      let changed = 0;
+      for (const [task, callIds] of callsByTask) {
+        for (const slice of chunk(callIds, idsPerStatement)) {
+          const result = await db
+            .updateTable('calls')
+            .set({ discovered_task: task })
+            .where('id', 'in', slice)
+            .where('discovered_task', 'is distinct from', task)
+            .executeTakeFirst();
+          changed += Number(result.numUpdatedRows);
+        }
+      }
+      return changed;
     },
   };
 }

@@ -94,6 +94,8 @@ export interface CallTable {
   created_at: number;
   /** `JSON.stringify(record.routing)`; null for calls that never met the router (migration 0004). */
   routing_json: string | null;
+  /** The task discovery last placed the call in (stored id); null until then, or when it fits no task (migration 0008). */
+  discovered_task: string | null;
 }
 
 /**

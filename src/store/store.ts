@@ -41,6 +41,19 @@ export interface CallRepository {
   count(filter?: CallFilter): Promise<number>;
   /** Totals for reports: calls, tokens and cost. */
   summarize(filter?: CallFilter): Promise<{ calls: number; tokensIn: number; tokensOut: number; costUsd: number }>;
+  /**
+   * Records which stored task discovery placed each call in (`CallRecord.discoveredTask`), in batches; `task: null`
+   * clears a call discovery looked at and placed in no task. Calls not listed keep what they had (a report over one
+   * project or window leaves the rest alone); unknown ids are ignored; a call listed twice takes its last entry.
+   * Returns how many calls changed.
+   */
+  assignDiscoveredTasks(assignments: readonly DiscoveredTaskAssignment[]): Promise<number>;
+}
+
+/** One call's place in a discovery: the stored id of its task, or null for none. */
+export interface DiscoveredTaskAssignment {
+  callId: string;
+  task: string | null;
 }
 
 export interface ApiKeyRecord {

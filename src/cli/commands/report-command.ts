@@ -5,10 +5,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
-import { latestReportSettingKey } from '../../contracts/dashboard-api.ts';
 import { UnderstudyError } from '../../contracts/errors.ts';
 import { buildReplaceabilityReport } from '../../discover/build-replaceability-report.ts';
-import { knownTaskFromDiscovered } from '../../discover/known-task-from-discovered.ts';
 import type { Embedder } from '../../discover/embedder.ts';
 import { createMiniLmEmbedder } from '../../discover/embedders/mini-lm-embedder.ts';
 import { createLexicalEmbedder } from '../../discover/lexical-embedder.ts';
@@ -18,7 +16,7 @@ import { renderReportTerminal } from '../../discover/report/render-report-termin
 import { printJson, colourEnabled } from '../cli-output.ts';
 import { loadCalls } from '../../store/load-calls.ts';
 import { addCommonOptions, withConfiguredStore, type GlobalOptions } from './shared-options.ts';
-import { carryTaskIds } from '../../loop/carry-task-ids.ts';
+import { saveDiscoveredTasks } from '../../loop/save-discovered-tasks.ts';
 
 interface ReportOptions extends GlobalOptions {
   project?: string;
@@ -46,17 +44,9 @@ export function createReportCommand(): Command {
         const embedder = await resolveEmbedder(options.embedder, loaded.dataDir);
         try {
           const { report, discovery } = await buildReplaceabilityReport(calls, { embedder, ignoreDeclared: options.ignoreDeclared });
-          // The router and the loop recognise these tasks from now on without rediscovering them.
-          const verdicts = new Map(report.tasks.map((task) => [task.taskId, task.verdict]));
-          // Tasks already known (routes, specialists) keep their ids, as in the loop.
-          const byId = new Map(calls.map((call) => [call.id, call]));
-          const members = new Map(discovery.tasks.map((task) => [task.id, task.callIds.flatMap((id) => byId.get(id) ?? [])]));
-          const discovered = discovery.tasks.map((task) => knownTaskFromDiscovered(task, { openEnded: verdicts.get(task.id) === 'keep-on-llm', now: Date.now() }));
-          const carried = carryTaskIds(discovered, members, await store.tasks.list());
-          await store.tasks.upsert(carried.map((entry) => entry.task));
-          // The dashboard's task pages show this report's verdicts, reasons and output shapes, joined by stored id.
-          const storedId = new Map(carried.map((entry) => [entry.discoveredId, entry.task.id]));
-          await store.settings.set(latestReportSettingKey, JSON.stringify({ ...report, tasks: report.tasks.map((task) => ({ ...task, taskId: storedId.get(task.taskId) ?? task.taskId })) }));
+          // As in the loop: the router and the loop recognise these tasks from now on (known ones keep their ids),
+          // the dashboard shows this report's verdicts, and each call counts under the task it was placed in.
+          await saveDiscoveredTasks({ store, calls, report, discovery, now: Date.now() });
           const outDir = path.resolve(options.out ?? path.join(loaded.dataDir, 'reports'));
           await mkdir(outDir, { recursive: true });
           const markdownPath = path.join(outDir, 'report.md');

@@ -10,7 +10,7 @@
  *   slm-share, escalation-rate     computeEconomics overall slmShare, escalationRate
  *   tasks                          store.tasks.list().length
  *   routed-tasks                   store.routes.list() with mode ≠ off
- *   task-calls:<id>, detail-calls  calls whose routing.task (else declared task) is the id, counted
+ *   task-calls:<id>, detail-calls  calls whose taskOfCall (routing.task ?? task ?? discoveredTask) is the id, counted
  *   task-cost-usd:<id>, detail-cost-usd     Σ costUsd of those calls
  *   task-spend-share:<id>, detail-spend-share  that ÷ store.calls.summarize().costUsd
  *   task-route-mode:<id>, detail-route-mode    store.routes.get(id)?.mode ?? 'off'
@@ -34,7 +34,7 @@
  *   model-memory-mib:<id>          estimateMemory at Q4_K_M and the model's full context (else the default), MiB
  * "Current specialist": the one the task's route names (the contract's `route.specialistId`).
  */
-import type { CallRecord } from '../../contracts/call-record.ts';
+import { taskOfCall, type CallRecord } from '../../contracts/call-record.ts';
 import type { LoadedConfig } from '../../contracts/config.ts';
 import { latestReportSettingKey, type StoredEvaluation } from '../../contracts/dashboard-api.ts';
 import type { RouteObservation, RoutePolicy } from '../../contracts/route-policy.ts';
@@ -204,11 +204,6 @@ export async function readStoreFigures(store: Store, loaded: LoadedConfig): Prom
   return { expectedFigure, calls, observations, economics, duplicateReportIds };
 }
 
-/** Task of a call as the dashboard contract defines it: the router's classification, else the declared task. */
-export function taskOfCall(call: CallRecord): string | null {
-  return call.routing?.task ?? call.task ?? null;
-}
-
 interface TaskFigureInputs {
   calls: readonly CallRecord[];
   observations: readonly RouteObservation[];
@@ -228,7 +223,7 @@ function taskFiguresOf(task: string, inputs: TaskFigureInputs): Record<string, {
   const agreed = scored.filter((observation) => observation.agreed === true).length;
   const evaluation = inputs.specialistId === null ? undefined : inputs.evaluations.get(inputs.specialistId);
   return {
-    calls: { value: calls.length, query: 'calls whose routing.task ?? task is the id' },
+    calls: { value: calls.length, query: 'calls whose routing.task ?? task ?? discoveredTask is the id' },
     'cost-usd': { value: costUsd, query: 'Σ costUsd of the task’s calls' },
     'spend-share': { value: inputs.summaryCostUsd > 0 ? costUsd / inputs.summaryCostUsd : 0, query: 'Σ costUsd of the task’s calls ÷ store.calls.summarize().costUsd' },
     'route-mode': { value: inputs.route?.mode ?? 'off', query: "store.routes.get(id)?.mode ?? 'off'" },

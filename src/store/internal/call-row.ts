@@ -1,7 +1,7 @@
 /**
  * Conversion between the `CallRecord` contract and its `calls` row. Booleans become 0/1 and the JSON bodies text;
  * everything else maps one to one. Rows written before migration 0004 have no routing explanation and read back
- * with `routing: null`.
+ * with `routing: null`; a row discovery has not placed in a task (migration 0008) reads back without `discoveredTask`.
  */
 import type { CallRecord } from '../../contracts/call-record.ts';
 import { UnderstudyError } from '../../contracts/errors.ts';
@@ -44,6 +44,7 @@ export function toCallRow(record: CallRecord, createdAt: number): CallTable {
     created_at: createdAt,
     // Absent (a record from before routing, or one that never met the router) is stored like null.
     routing_json: record.routing === null || record.routing === undefined ? null : JSON.stringify(record.routing),
+    discovered_task: record.discoveredTask ?? null,
   };
 }
 
@@ -80,6 +81,8 @@ export function fromCallRow(row: CallTable): CallRecord {
     request: request as Record<string, unknown>,
     response: row.response_json === null ? null : parseStoredJson(row.response_json, row.id, 'response_json'),
     routing: row.routing_json === null ? null : parseStoredRouting(row.routing_json, row.id),
+    // Left out while unset, so records read back before any discovery equal the records that were written.
+    ...(row.discovered_task === null ? {} : { discoveredTask: row.discovered_task }),
   };
 }
 

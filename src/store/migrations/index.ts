@@ -11,6 +11,7 @@ import { routingMigration } from './0004-routing.ts';
 import { evaluationsMigration } from './0005-evaluations.ts';
 import { apiKeyLimitsMigration } from './0006-api-key-limits.ts';
 import { dataDeletionMigration } from './0007-data-deletion.ts';
+import { discoveredTaskMigration } from './0008-discovered-task.ts';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001-initial': initialMigration,
@@ -20,6 +21,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0005-evaluations': evaluationsMigration,
   '0006-api-key-limits': apiKeyLimitsMigration,
   '0007-data-deletion': dataDeletionMigration,
+  '0008-discovered-task': discoveredTaskMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
