@@ -14,9 +14,19 @@ export async function checkTrainingRuntime(options: { dataDir: string; base: str
   let basePath = options.base;
   try {
     if (options.base === 'default') {
+      // One line per tenth of the file (or per 10 MB when the size is unknown) and per phase: chunk-by-chunk
+      // lines would print thousands into a CI log.
+      let lastShown = { phase: '', tenth: -1 };
       const model = await ensureDefaultBaseModel({
         dataDir: options.dataDir,
-        onProgress: (progress) => say(`SmolLM2-135M-Instruct from ${progress.source}: ${(progress.receivedBytes / 1e6).toFixed(1)} MB`),
+        onProgress: (progress) => {
+          const { phase, receivedBytes, totalBytes } = progress;
+          const tenth = totalBytes === undefined || totalBytes === 0 ? Math.floor(receivedBytes / 10e6) : Math.floor((receivedBytes / totalBytes) * 10);
+          if (phase === lastShown.phase && tenth === lastShown.tenth) return;
+          lastShown = { phase, tenth };
+          const of = totalBytes === undefined ? '' : ` of ${(totalBytes / 1e6).toFixed(1)} MB (${Math.round((receivedBytes / totalBytes) * 100)}%)`;
+          say(`SmolLM2-135M-Instruct from ${progress.source}: ${phase === 'extract' ? 'extracting' : 'downloading'} ${(receivedBytes / 1e6).toFixed(1)} MB${of}`);
+        },
         ...(options.signal === undefined ? {} : { signal: options.signal }),
       });
       basePath = model.path;

@@ -20,6 +20,7 @@ import type { Store } from '../store/store.ts';
 import type { TrainJobProgress } from '../train/training-job.ts';
 import type { DemoPlan } from './demo-preset.ts';
 import { runLoopRound, type LoopTaskOutcome, type TrainingCandidate } from './run-loop-round.ts';
+import { createTrainingTimeBudget } from './training-time-budget.ts';
 
 export const demoStateSettingKey = 'demo.state';
 
@@ -104,13 +105,15 @@ export interface DemoFigures {
   seconds: number;
 }
 
-const demoStateSchema = z.object({ formatVersion: z.literal(1), capturedEpisodes: z.number().int().min(0), routeBatches: z.number().int().min(0), secondsPerStep: z.number().positive().nullable() });
+const demoStateSchema = z.object({
+  formatVersion: z.literal(1),
+  capturedEpisodes: z.number().int().min(0),
+  routeBatches: z.number().int().min(0),
+  /** Measured step time ÷ the first-guess step model's, from the last training on this machine (null: none yet). */
+  stepScale: z.number().positive().nullable().default(null),
+});
 type DemoState = z.infer<typeof demoStateSchema>;
 
-/** Seconds a CPU LoRA step took on a 2-core VM before anything was measured here (first guess only). */
-const firstGuessSecondsPerStep = 6;
-/** Dataset, engine load, export and offline evaluation around the steps, first guess. */
-const firstGuessOverheadSeconds = 45;
 
 export async function runDemo(options: RunDemoOptions): Promise<DemoFigures> {
   const started = Date.now();
@@ -143,10 +146,8 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoFigures> {
   const outcomes: LoopTaskOutcome[] = [];
   let report: ReplaceabilityReport | null = null;
   let trainingStarted = 0;
-  let measuredSecondsPerStep = state.secondsPerStep;
-  let overheadSeconds = firstGuessOverheadSeconds;
-  const stepClock = new Map<string, { step: number; at: number }>();
-  const taskStarted = new Map<string, number>();
+  const budget = createTrainingTimeBudget({ budgetSeconds: options.budgetSeconds, stepScale: state.stepScale });
+  let watchedTraining = false;
   const names = new Map<string, string>();
   const available = options.training.available;
   onEvent({ kind: 'stage', stage: 2, title: 'Discover', detail: 'tasks found in the captured calls (the agents never said which task a call was)' });
@@ -156,39 +157,35 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoFigures> {
     order: 'projected-savings',
     only: available ? plan.trainable.accepts : () => false,
     beforeTraining: (candidate) => budgetVeto(candidate),
+    stopTraining: (task, progress) => {
+      watchedTraining = true;
+      return budget.observe(task, progress, Date.now());
+    },
     onReport: (built) => {
       report = built;
       onEvent({ kind: 'report', report: built });
       trainingStarted = Date.now();
+      budget.start(trainingStarted);
       if (!available) return;
       onEvent({
         kind: 'stage',
         stage: 3,
         title: 'Train',
-        detail: `the ${plan.maxTasks === 1 ? 'most valuable task' : `${plan.maxTasks} most valuable tasks`} by projected savings, within a ${(options.budgetSeconds / 60).toFixed(0)}-minute training budget`,
+        detail: `the ${plan.maxTasks === 1 ? 'most valuable task' : `${plan.maxTasks} most valuable tasks`} by projected savings that fit a ${(options.budgetSeconds / 60).toFixed(0)}-minute training budget (estimated from their examples' length, then held to by each training's measured pace)`,
       });
     },
     onOutcome: (outcome) => {
       outcomes.push(outcome);
-      const began = taskStarted.get(outcome.task);
-      if (outcome.action === 'trained' && outcome.reusedFrom === undefined && began !== undefined && outcome.trainSeconds !== undefined) {
-        overheadSeconds = Math.max(5, (Date.now() - began) / 1000 - outcome.trainSeconds);
-      }
+      if (outcome.action === 'trained' && outcome.reusedFrom === undefined && outcome.trainSeconds !== undefined) budget.finished(outcome.task, outcome.trainSeconds, Date.now());
       onEvent({ kind: 'outcome', outcome });
     },
     onTrainingProgress: (task, progress) => {
-      taskStarted.set(task, taskStarted.get(task) ?? Date.now());
-      if (progress.step !== undefined && progress.step > 0 && progress.phase === 'training') {
-        const first = stepClock.get(task);
-        if (first === undefined) stepClock.set(task, { step: progress.step, at: Date.now() });
-        else if (progress.step > first.step) measuredSecondsPerStep = (Date.now() - first.at) / 1000 / (progress.step - first.step);
-      }
       onEvent({ kind: 'training-progress', task, name: names.get(task) ?? task, progress });
     },
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
-  if (measuredSecondsPerStep !== null && measuredSecondsPerStep !== state.secondsPerStep) {
-    state.secondsPerStep = measuredSecondsPerStep;
+  if (watchedTraining && budget.stepScale() !== state.stepScale) {
+    state.stepScale = budget.stepScale();
     await writeState(store, state);
   }
   const trainingSeconds = trainingStarted === 0 ? 0 : (Date.now() - trainingStarted) / 1000;
@@ -200,11 +197,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoFigures> {
     const inHand = candidate.outcomes.filter((outcome) => outcome.action === 'trained' || outcome.action === 'failed' || (outcome.action === 'kept' && outcome.specialistId !== null)).length;
     if (inHand >= plan.maxTasks) return `not in the budget: the demo trains the ${plan.maxTasks} most valuable task${plan.maxTasks === 1 ? '' : 's'}`;
     if (candidate.cached) return null;
-    const steps = typeof candidate.budget.hyperparameters['maxSteps'] === 'number' ? candidate.budget.hyperparameters['maxSteps'] : 40;
-    const estimate = steps * (measuredSecondsPerStep ?? firstGuessSecondsPerStep) + overheadSeconds;
-    const left = options.budgetSeconds - (Date.now() - trainingStarted) / 1000;
-    if (estimate > left) return `not in the time budget: about ${estimate.toFixed(0)} s to train (${steps} steps), ${Math.max(0, left).toFixed(0)} s of the ${(options.budgetSeconds / 60).toFixed(0)}-minute budget left`;
-    return null;
+    return budget.veto({ task: candidate.task.id, meanExampleChars: candidate.meanExampleChars, hyperparameters: candidate.budget.hyperparameters }, Date.now(), plan.maxTasks - inHand);
   }
 
   // 4 is reported with each outcome; 5. Route
@@ -345,7 +338,7 @@ async function readState(store: Store): Promise<DemoState> {
       // A damaged record means nothing is known: start over.
     }
   }
-  return { formatVersion: 1, capturedEpisodes: 0, routeBatches: 0, secondsPerStep: null };
+  return { formatVersion: 1, capturedEpisodes: 0, routeBatches: 0, stepScale: null };
 }
 
 async function writeState(store: Store, state: DemoState): Promise<void> {

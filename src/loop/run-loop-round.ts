@@ -12,16 +12,16 @@
  * The report and each offline evaluation are kept in the store (the dashboard reads them); callers that pace the
  * round (the demo's time budget) order the tasks by projected savings and veto trainings through `beforeTraining`.
  */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { CallRecord } from '../contracts/call-record.ts';
 import type { LoadedConfig, TrainingBudget } from '../contracts/config.ts';
 import type { RoutePolicy } from '../contracts/route-policy.ts';
 import type { KnownTask } from '../contracts/task-signature.ts';
-import { latestReportSettingKey } from '../contracts/dashboard-api.ts';
 import { buildTaskDataset } from '../curate/dataset/build-task-dataset.ts';
 import { readDataset } from '../curate/dataset/read-dataset.ts';
 import { buildReplaceabilityReport } from '../discover/build-replaceability-report.ts';
 import type { ReplaceabilityReport } from '../discover/replaceability-report.ts';
-import { knownTaskFromDiscovered } from '../discover/known-task-from-discovered.ts';
 import { evaluateSpecialist, type SpecialistEvaluation } from '../evaluate/evaluate-specialist.ts';
 import { storedEvaluationFrom } from '../evaluate/stored-evaluation-from.ts';
 import { specialistCandidate } from '../select/specialist-candidate.ts';
@@ -30,7 +30,7 @@ import type { SpecialistRecord, Store } from '../store/store.ts';
 import { runJobWorker } from '../train/run-job-worker.ts';
 import { findCachedTraining, isCacheableBackend, trainingCacheKey } from '../train/training-cache.ts';
 import { launchTraining, pollTraining, type TrainJobProgress, type TrainJobResult } from '../train/training-job.ts';
-import { carryTaskIds } from './carry-task-ids.ts';
+import { saveDiscoveredTasks } from './save-discovered-tasks.ts';
 import { trainingDependencies } from './training-dependencies.ts';
 
 export type TaskAction = 'trained' | 'kept' | 'skipped' | 'failed';
@@ -60,6 +60,8 @@ export interface TrainingCandidate {
   /** Why the loop wants a (new) specialist. */
   trigger: string;
   trainExamples: number;
+  /** Mean length in characters of one training example (prompt and answer as stored): what a step's time grows with. */
+  meanExampleChars: number;
   budget: TrainingBudget;
   /** True when the training cache already holds this exact training (it costs no training time). */
   cached: boolean;
@@ -89,6 +91,11 @@ export interface RunLoopRoundOptions {
   onOutcome?: (outcome: LoopTaskOutcome) => void;
   onProgress?: (message: string) => void;
   onTrainingProgress?: (task: string, progress: TrainJobProgress) => void;
+  /**
+   * Asked at every progress report of a training: a reason stops it (the demo stops one whose measured pace will
+   * not fit its time budget). The task's outcome is then `failed` with that reason.
+   */
+  stopTraining?: (task: string, progress: TrainJobProgress) => string | null;
   signal?: AbortSignal;
 }
 
@@ -100,16 +107,8 @@ export async function runLoopRound(options: RunLoopRoundOptions): Promise<LoopRo
   say(`read ${calls.length} calls`);
   const { report, discovery } = await buildReplaceabilityReport(calls);
   options.onReport?.(report);
-  const verdicts = new Map(report.tasks.map((task) => [task.taskId, task.verdict]));
-  const byId = new Map(calls.map((call) => [call.id, call]));
-  const members = new Map(discovery.tasks.map((task) => [task.id, task.callIds.map((id) => byId.get(id)!).filter(Boolean)]));
-  const discovered = discovery.tasks.map((task) => knownTaskFromDiscovered(task, { openEnded: verdicts.get(task.id) === 'keep-on-llm', now: startedAt }));
-  const carried = carryTaskIds(discovered, members, await store.tasks.list());
-  await store.tasks.upsert(carried.map((entry) => entry.task));
-  // The dashboard joins the saved report to the stored tasks by id: save it under the carried ids.
-  const storedId = new Map(carried.map((entry) => [entry.discoveredId, entry.task.id]));
-  const savedReport = { ...report, tasks: report.tasks.map((task) => ({ ...task, taskId: storedId.get(task.taskId) ?? task.taskId })) };
-  await store.settings.set(latestReportSettingKey, JSON.stringify(savedReport));
+  // Tasks under carried ids, the report under them, and each call's place (so it counts under its task).
+  const { carried, members } = await saveDiscoveredTasks({ store, calls, report, discovery, now: startedAt });
   say(`discovered ${carried.length} tasks (${carried.filter((entry) => entry.carried).length} carried over from earlier rounds)`);
 
   const outcomes: LoopTaskOutcome[] = [];
@@ -174,20 +173,36 @@ async function considerTask(options: RunLoopRoundOptions, task: KnownTask, calls
   };
   if (options.beforeTraining !== undefined) {
     const cached = isCacheableBackend(spec.backend) && (await findCachedTraining(loaded.dataDir, trainingCacheKey(spec))) !== null;
-    const veto = options.beforeTraining({ task, trigger, trainExamples: counts.train, budget, cached, outcomes: earlier });
+    const veto = options.beforeTraining({ task, trigger, trainExamples: counts.train, meanExampleChars: await meanLineLength(path.join(built.dir, 'train.jsonl')), budget, cached, outcomes: earlier });
     if (veto !== null) return { ...base, reason: `${trigger}, but ${veto}` };
   }
   options.onProgress?.(`${task.name}: ${trigger}; training ${budget.backend} on ${counts.train} examples`);
   const handle = await launchTraining(store, spec);
-  await runJobWorker({
-    ...trainingDependencies(store, loaded.dataDir, options.onProgress),
-    usdPerHour: loaded.config.routing.usdPerHour,
-    threads: loaded.config.routing.threads,
-    onlyJobId: handle.jobId,
-    once: true,
-    onProgress: (_job, progress) => options.onTrainingProgress?.(task.id, progress),
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-  });
+  const stopper = new AbortController();
+  let stoppedBecause: string | null = null;
+  const onRoundAbort = () => stopper.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', onRoundAbort, { once: true });
+  try {
+    await runJobWorker({
+      ...trainingDependencies(store, loaded.dataDir, options.onProgress),
+      usdPerHour: loaded.config.routing.usdPerHour,
+      threads: loaded.config.routing.threads,
+      onlyJobId: handle.jobId,
+      once: true,
+      onProgress: (_job, progress) => {
+        options.onTrainingProgress?.(task.id, progress);
+        const stop = stoppedBecause === null ? (options.stopTraining?.(task.id, progress) ?? null) : null;
+        if (stop !== null) {
+          stoppedBecause = stop;
+          stopper.abort(stop);
+        }
+      },
+      signal: stopper.signal,
+    });
+  } finally {
+    options.signal?.removeEventListener('abort', onRoundAbort);
+  }
+  if (stoppedBecause !== null) return { ...base, action: 'failed', reason: `${trigger}, but ${stoppedBecause}` };
   const status = await pollTraining(store, handle);
   if (status.state !== 'succeeded') return { ...base, action: 'failed', reason: `${trigger}; training ${status.state}${'reason' in status ? `: ${status.reason}` : ''}` };
   const specialist = await store.specialists.get(status.result.specialistId);
@@ -294,4 +309,10 @@ async function evaluateOffline(options: RunLoopRoundOptions, specialist: Special
 function budgetFor(loop: LoadedConfig['config']['loop'], task: KnownTask): TrainingBudget {
   const override = loop.tasks[task.id] ?? loop.tasks[task.name] ?? {};
   return { ...loop.training, ...override, hyperparameters: { ...loop.training.hyperparameters, ...(override.hyperparameters ?? {}) } };
+}
+
+/** Mean characters per line of a JSON-lines file (0 when it has none). */
+async function meanLineLength(file: string): Promise<number> {
+  const lines = (await readFile(file, 'utf8')).split('\n').filter((line) => line.trim() !== '');
+  return lines.length === 0 ? 0 : lines.reduce((sum, line) => sum + line.length, 0) / lines.length;
 }
