@@ -6,6 +6,7 @@
  * end to end in minutes; bench/loop.test.ts states the figures it must reach.
  */
 import type { KnownTask } from '../../src/contracts/task-signature.ts';
+import { demoPlan, isJsonTaskWithoutTools } from '../../src/loop/demo-preset.ts';
 import type { LoopBenchmarkOptions } from './loop-benchmark.ts';
 
 /**
@@ -14,6 +15,8 @@ import type { LoopBenchmarkOptions } from './loop-benchmark.ts';
  */
 export function loopBenchmarkPreset(size: 'quick' | 'full', device: 'auto' | 'cpu' | 'cuda' = 'auto', base = 'default'): Omit<LoopBenchmarkOptions, 'onProgress'> {
   if (size === 'quick') {
+    const quick = demoPlan('quick', base);
+    const quickTraining = quick.config.loop['training'] as { hyperparameters: Record<string, unknown> };
     return {
       agents: 'support',
       // Two rounds: the second round's traffic is what the governor promotes the first round's specialist on
@@ -31,28 +34,20 @@ export function loopBenchmarkPreset(size: 'quick' | 'full', device: 'auto' | 'cp
       trainOnly: oneJsonTask(),
       brokenCalls: 80,
       concurrency: 4,
+      // The demo's quick gates and routing (a few CPU steps on ~100 examples: 60% agreement instead of 98%, on a
+      // handful of examples), with the benchmark's own differences: half the live answers audited, so the broken
+      // specialist is caught within its ~20 served calls in (nearly) every run — at 20% the chance of fewer than
+      // two audits in 18 calls is about 10% — and a loop that retrains on routed evidence within two rounds.
       config: {
-        // A few CPU steps on ~100 examples: gate at 60% agreement instead of 98%, on a handful of examples.
-        gates: { minAgreement: 0.6, minValidRate: 0.9, minExamples: 4 },
-        routing: {
-          threads: 1,
-          targetPrecision: 0.75,
-          timeoutMs: 30_000,
-          // Half the live answers audited: the broken specialist is caught within its ~20 served calls in
-          // (nearly) every run — at 20% the chance of fewer than two audits in 18 calls is about 10%.
-          auditShare: 0.5,
-          canaryShare: 0.5,
-          canaryAuditShare: 0.5,
-          promotion: { window: 20, minCalls: 4, minAgreement: 0.6, maxEscalationRate: 0.5 },
-          rollback: { window: 10, minCalls: 4, maxEscalationRate: 0.5, minAudits: 2, maxAuditDisagreement: 0.5 },
-        },
+        gates: quick.config.gates,
+        routing: { ...quick.config.routing, auditShare: 0.5 },
         loop: {
+          ...quick.config.loop,
           minExamples: 40,
-          evalExamples: 8,
           maxTrainingsPerRound: 1,
           retrainGrowth: 100,
           retrainMinRoutedCalls: 5,
-          training: { backend: 'lora', base, device, hyperparameters: { maxSteps: 10, rank: 8, learningRate: 0.003 } },
+          training: { backend: 'lora', base, device, hyperparameters: quickTraining.hyperparameters },
         },
       },
     };
@@ -81,7 +76,7 @@ export function loopBenchmarkPreset(size: 'quick' | 'full', device: 'auto' | 'cp
 function oneJsonTask(): (task: KnownTask) => boolean {
   let chosen: string | null = null;
   return (task) => {
-    if (task.tools.length > 0 || !(task.responseFormat?.startsWith('json_schema') ?? false)) return false;
+    if (!isJsonTaskWithoutTools(task)) return false;
     chosen ??= task.id;
     return task.id === chosen;
   };

@@ -107,6 +107,6 @@ export function demoPlan(size: DemoSize, base = 'default'): DemoPlan {
 }
 
 /** JSON extraction without tool schemas in the prompt: the shortest sequences, so the fewest CPU seconds a step. */
-function isJsonTaskWithoutTools(task: KnownTask): boolean {
+export function isJsonTaskWithoutTools(task: KnownTask): boolean {
   return task.tools.length === 0 && (task.responseFormat?.startsWith('json_schema') ?? false);
 }
