@@ -3,20 +3,23 @@
  * filter (drop what must not be learned) → redact (personal data and secrets) → dedup (on payload and
  * answer, not template) → split (by episode, test held out on values) → write `train.jsonl`,
  * `validation.jsonl`, `test.jsonl` in OpenAI chat fine-tuning format and a `manifest.json`.
- * Deterministic: the same calls, seed and options give byte-identical files and so the same version.
+ * Deterministic: the same calls, seed and options give byte-identical files and so the same version, whatever
+ * order, call ids and times the calls were captured with (`internal/canonical-example-order.ts`); the call ids go
+ * to `sources.json`, outside the hashed files.
  */
 import type { CallRecord } from '../../contracts/call-record.ts';
 import type { Redactor } from '../redactor.ts';
-import { canonicalJson, sha256Hex } from './internal/canonical-json.ts';
+import { sortByExampleContent } from './internal/canonical-example-order.ts';
+import { canonicalJson, compareStrings, sha256Hex } from './internal/canonical-json.ts';
 import { datasetVersion, taskDirectory, taskSlug } from './internal/dataset-paths.ts';
 import { writeDatasetSources } from './internal/dataset-sources.ts';
 import { writeDatasetVersion } from './internal/write-dataset-version.ts';
 import { datasetFileNames, type DatasetFileName, type DatasetManifest } from './dataset-manifest.ts';
-import { compareStrings, dedupExamples, type SlottedExample } from './dedup-examples.ts';
+import { dedupExamples, type SlottedExample } from './dedup-examples.ts';
 import type { SlotModelOptions } from './extract-variable-slots.ts';
 import { filterCalls, judgeCall, type FilterCallsOptions } from './filter-calls.ts';
 import { defaultSplitShares, splitExamples, type SplitShares } from './split-examples.ts';
-import { toFineTuneLine, type TrainingExample } from './training-example.ts';
+import { readTrainingExample, toFineTuneLine, type TrainingExample } from './training-example.ts';
 
 export interface BuildDatasetOptions {
   task: string;
@@ -34,6 +37,11 @@ export interface BuildDatasetOptions {
   shares?: SplitShares;
   filter?: FilterCallsOptions;
   slots?: SlotModelOptions;
+  /**
+   * Keys the order calls are redacted in (see `datasetOrderKey`), so placeholder numbers reveal nothing about
+   * the real text. Without it the order is an unkeyed hash of the calls' content (tests, redactors without secrets).
+   */
+  orderKey?: Uint8Array;
   /** Clock for `createdAt` (tests). */
   now?: () => Date;
 }
@@ -58,10 +66,16 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<BuiltD
   const filtered = filterCalls(calls, options.filter);
   const dropped: Record<string, number> = { ...filtered.dropped, redaction_failed: 0 };
 
-  // Redaction numbers placeholders and picks surrogates in the order it sees values: fix that order.
-  const ordered = [...filtered.kept].sort((left, right) => left.startedAt - right.startedAt || compareStrings(left.id, right.id));
+  // Redaction numbers placeholders and picks surrogates in the order it sees values: fix that order by content.
+  const readable = filtered.kept.map((record) => {
+    const read = readTrainingExample(record);
+    // filterCalls keeps only calls that read as examples.
+    if (!read.ok) throw new Error(`kept call ${record.id} does not read as an example: ${read.detail}`);
+    return { record, example: read.example };
+  });
+  const ordered = sortByExampleContent(readable, (entry) => entry.example, options.orderKey);
   const examples: TrainingExample[] = [];
-  for (const record of ordered) {
+  for (const { record } of ordered) {
     const example = redactToExample(record, options.redactor, options.filter);
     if (example === null) dropped.redaction_failed = (dropped.redaction_failed ?? 0) + 1;
     else examples.push(example);

@@ -9,6 +9,7 @@ import { createRedactor } from '../redact/create-redactor.ts';
 import { loadOrCreateSecretKey } from '../redact/load-or-create-secret-key.ts';
 import { createPseudonymVault } from '../redact/pseudonym-vault.ts';
 import { buildDataset, type BuiltDataset } from './build-dataset.ts';
+import { datasetOrderKey } from './internal/canonical-example-order.ts';
 
 export interface BuildTaskDatasetOptions {
   taskId: string;
@@ -32,6 +33,7 @@ export async function buildTaskDataset(options: BuildTaskDatasetOptions): Promis
     calls: options.calls,
     redactor,
     outDir: path.resolve(options.outDir ?? path.join(options.dataDir, 'datasets')),
+    orderKey: datasetOrderKey(secretKey),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
   });
   await vault.save(scope, redactor.takeNewMappings());

@@ -3,9 +3,12 @@
  * the same answer: the same multiset of variable tokens (see `extract-variable-slots.ts`) and the same
  * normalised output. Template wording, call ids, tool-call ids and token order are ignored, so a payload
  * asked twice with different paraphrases counts once, while calls that differ in any payload token or in
- * their answer are all kept. Deterministic: examples are ordered by start time then id, the first is kept.
+ * their answer are all kept. Deterministic whatever the order, ids and times of capture: examples are taken in
+ * content order (`internal/canonical-example-order.ts`) and the first of duplicates is kept, so the same calls
+ * captured twice keep the same representatives.
  */
-import { canonicalJson, safeParseJson, sha256Hex } from './internal/canonical-json.ts';
+import { sortByExampleContent } from './internal/canonical-example-order.ts';
+import { canonicalJson, compareStrings, safeParseJson, sha256Hex } from './internal/canonical-json.ts';
 import { createSlotModel, extractVariableSlots, type SlotModel, type SlotModelOptions, type VariableSlots } from './extract-variable-slots.ts';
 import type { FineTuneMessage, TrainingExample } from './training-example.ts';
 
@@ -32,7 +35,7 @@ export interface DedupResult {
  */
 export function dedupExamples(examples: readonly TrainingExample[], options: SlotModelOptions = {}): DedupResult {
   const model = createSlotModel(examples, options);
-  const ordered = [...examples].sort((left, right) => left.startedAt - right.startedAt || compareStrings(left.id, right.id));
+  const ordered = sortByExampleContent(examples, (example) => example);
   const firstByKey = new Map<string, string>();
   const kept: SlottedExample[] = [];
   const duplicateOf: Record<string, string> = {};
@@ -63,8 +66,4 @@ function normaliseText(text: string): string {
   const parsed = safeParseJson(text);
   if (parsed.ok && parsed.value !== null && typeof parsed.value === 'object') return canonicalJson(parsed.value);
   return text.normalize('NFKC').trim().replace(/\s+/gu, ' ');
-}
-
-export function compareStrings(left: string, right: string): number {
-  return left < right ? -1 : left > right ? 1 : 0;
 }

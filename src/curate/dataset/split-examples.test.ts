@@ -26,7 +26,7 @@ test('episode split: no episode in two splits, test held out on values, counts a
   const splitOfGroup = new Map<string, string>();
   for (const [name, list] of Object.entries({ train: result.train, validation: result.validation, test: result.test })) {
     for (const item of list) {
-      const group = splitGroupOf(item.example);
+      const group = splitGroupOf(item);
       assert.equal(splitOfGroup.get(group) ?? name, name, `${group} straddles splits`);
       splitOfGroup.set(group, name);
     }
@@ -57,9 +57,10 @@ test('the split is a pure function of the seed', async () => {
   assert.throws(() => splitExamples(slotted, { seed: 'a', shares: { train: 0, validation: 0, test: 0 } }), { code: 'invalid_request' });
 });
 
-test('calls without an episode are split on their own', () => {
-  assert.equal(splitGroupOf({ id: 'c1', episodeId: null }), 'call:c1');
-  assert.equal(splitGroupOf({ id: 'c1', episodeId: 'e1' }), 'episode:e1');
+test('calls without an episode are split on their own, named by content rather than call id', () => {
+  assert.equal(splitGroupOf({ dedupKey: 'k1', example: { episodeId: null } }), 'call:k1');
+  assert.equal(splitGroupOf({ dedupKey: 'k1', example: { episodeId: '' } }), 'call:k1');
+  assert.equal(splitGroupOf({ dedupKey: 'k1', example: { episodeId: 'e1' } }), 'episode:e1');
 });
 
 test('a held-out value is found inside a longer run of variable tokens', () => {

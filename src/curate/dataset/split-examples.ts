@@ -1,6 +1,7 @@
 /**
  * Train / validation / held-out test splits that do not flatter a specialist:
- * - by episode: a seeded hash of the episode id (or, for a call without an episode, of its own id) picks
+ * - by episode: a seeded hash of the episode id (or, for a call without an episode, of its content: its dedup
+ *   key, unique once deduplicated, so the split does not hang on the id a capture happened to give it) picks
  *   the split, so every call of one agent run lands in the same split and no run straddles train and test;
  * - value-disjoint test: the test split is held out on payload values too. Every value (see
  *   `extract-variable-slots.ts`: a run of variable tokens, normalised, long and rare enough to identify a
@@ -40,9 +41,10 @@ export interface SplitResult {
   groupCounts: SplitShares;
 }
 
-/** The group a call is split with: its episode, or itself. */
-export function splitGroupOf(example: { id: string; episodeId: string | null }): string {
-  return example.episodeId === null || example.episodeId.length === 0 ? `call:${example.id}` : `episode:${example.episodeId}`;
+/** The group a call is split with: its episode, or itself (named by its content). */
+export function splitGroupOf(slotted: Pick<SlottedExample, 'dedupKey'> & { example: { episodeId: string | null } }): string {
+  const { episodeId } = slotted.example;
+  return episodeId === null || episodeId.length === 0 ? `call:${slotted.dedupKey}` : `episode:${episodeId}`;
 }
 
 export function splitExamples(examples: readonly SlottedExample[], options: SplitOptions): SplitResult {
@@ -50,7 +52,7 @@ export function splitExamples(examples: readonly SlottedExample[], options: Spli
   const buckets: Record<keyof SplitShares, SlottedExample[]> = { train: [], validation: [], test: [] };
   const groups: Record<keyof SplitShares, Set<string>> = { train: new Set(), validation: new Set(), test: new Set() };
   for (const slotted of examples) {
-    const group = splitGroupOf(slotted.example);
+    const group = splitGroupOf(slotted);
     const unit = seededUnit(options.seed, group);
     const split: keyof SplitShares = unit < shares.test ? 'test' : unit < shares.test + shares.validation ? 'validation' : 'train';
     buckets[split].push(slotted);

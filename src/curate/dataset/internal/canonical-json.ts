@@ -38,6 +38,11 @@ export function safeParseJson(text: string): { ok: true; value: unknown } | { ok
   }
 }
 
+/** Code-unit order, the same in every locale (`localeCompare` is not). */
+export function compareStrings(left: string, right: string): number {
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
