@@ -135,7 +135,7 @@ async function clusterUndeclared(
     signature.weight += 1;
     signatureOfCall.push(signature);
   }
-  const signatures = [...byKey.values()].sort((a, b) => b.weight - a.weight);
+  const signatures = [...byKey.entries()].sort((a, b) => b[1].weight - a[1].weight || byText(a[0], b[0])).map(([, signature]) => signature);
   const total = calls.length;
 
   const documentFrequency = new Float64Array(vocabulary.featureCount);
@@ -307,8 +307,9 @@ function describeTask(
     const template = templateText(call, vocabulary);
     templates.set(template, (templates.get(template) ?? 0) + 1);
   }
-  const topTemplates = [...templates].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([text, calls]) => ({ text, calls }));
-  const responseFormat = [...formats].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  // Ties broken by text: the task's name and id come from these, and must not depend on the order calls arrived in.
+  const topTemplates = [...templates].sort((a, b) => b[1] - a[1] || byText(a[0], b[0])).slice(0, 3).map(([text, calls]) => ({ text, calls }));
+  const responseFormat = [...formats].sort((a, b) => b[1] - a[1] || byText(a[0], b[0]))[0]?.[0] ?? null;
   const tools = [...toolCounts].sort();
   const agency = toolLoop > members.length / 3 ? 'language-model' : 'code';
   const name = fixed?.name ?? nameTask({ templates: topTemplates.map((template) => template.text), tools, responseFormat, agency });
@@ -379,4 +380,8 @@ function templateText(call: CallFeatures, vocabulary: ReturnType<typeof buildSke
     }
   }
   return parts.join('\n');
+}
+
+function byText(left: string, right: string): number {
+  return left < right ? -1 : left > right ? 1 : 0;
 }

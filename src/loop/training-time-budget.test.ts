@@ -30,20 +30,22 @@ test('with three trainings to come, each gets a third of what is left, so the lo
 });
 
 test('the measured pace rescales later estimates and stops a training that would overrun the budget', () => {
-  const budget = createTrainingTimeBudget({ budgetSeconds: 10 * 60 });
+  const budget = createTrainingTimeBudget({ budgetSeconds: 8 * 60 });
   budget.start(0);
   assert.equal(budget.veto({ task: 'a', meanExampleChars: 1_000, hyperparameters }, 0), null); // modelled 11.04 s a step
-  budget.observe('a', { phase: 'training', step: 1, totalSteps: 24, etaSeconds: 23 * 33 }, 40_000);
-  // Steps take three times the first guess here (33 s instead of 11 s): the scale follows…
-  const stop = budget.observe('a', { phase: 'training', step: 2, totalSteps: 24, etaSeconds: 22 * 33 }, 73_120);
+  assert.equal(budget.observe('a', { phase: 'training', step: 1, totalSteps: 24, etaSeconds: 23 * 33 }, 40_000), null);
+  // Steps take three times the first guess here (33 s instead of 11 s): the scale follows, but two steps are too
+  // few to judge the pace…
+  assert.equal(budget.observe('a', { phase: 'training', step: 2, totalSteps: 24, etaSeconds: 22 * 33 }, 73_120), null);
   assert.ok(Math.abs(budget.stepScale() - 3) < 0.01, `scale ${budget.stepScale()}`);
-  // …and 73 s spent + 726 s to go + overhead is past 10 min × 1.1: stopped, with the figures.
-  assert.match(stop ?? '', /^not in the time budget: stopped at step 2\/24, its measured pace would end it at about 1[34] min of the 10 min budget$/);
+  // …three are: 106 s spent + 693 s to go + overhead is past 8 min × 1.5: stopped, with the figures.
+  const stop = budget.observe('a', { phase: 'training', step: 3, totalSteps: 24, etaSeconds: 21 * 33 }, 106_240);
+  assert.match(stop ?? '', /^not in the time budget: stopped at step 3\/24, its measured pace would end it at about 14 min of the 8 min budget$/);
   // A training on pace is left alone.
-  const fresh = createTrainingTimeBudget({ budgetSeconds: 10 * 60 });
+  const fresh = createTrainingTimeBudget({ budgetSeconds: 8 * 60 });
   fresh.start(0);
   fresh.veto({ task: 'b', meanExampleChars: 1_000, hyperparameters }, 0);
-  assert.equal(fresh.observe('b', { phase: 'training', step: 2, totalSteps: 24, etaSeconds: 22 * 11 }, 30_000), null);
+  assert.equal(fresh.observe('b', { phase: 'training', step: 3, totalSteps: 24, etaSeconds: 21 * 11 }, 40_000), null);
 });
 
 test('a scale measured by an earlier run starts the estimate, and a finished training measures the overhead', () => {

@@ -14,8 +14,13 @@ import type { TrainJobProgress } from '../train/training-job.ts';
 export const firstGuessStep = { secondsPerExample: 0.28, secondsPerChar: 0.00248 };
 /** Dataset, engine load, export and offline evaluation around the steps, until one training measured it. */
 export const firstGuessOverheadSeconds = 60;
-/** A training whose measured pace ends it this far past the budget is stopped (estimates are rough; pace is not). */
-export const budgetSlack = 1.1;
+/**
+ * A training whose measured pace ends it this far past the budget is stopped. Generous, because the first steps of
+ * a run are slower and a shared machine's pace wobbles: the stop is for a training that cannot fit, not a late one.
+ */
+export const budgetSlack = 1.5;
+/** Steps measured before the pace is trusted. */
+const paceAfterSteps = 3;
 
 export interface TrainingCandidateShape {
   task: string;
@@ -74,7 +79,7 @@ export function createTrainingTimeBudget(options: { budgetSeconds: number; stepS
       const model = modelled.get(task);
       if (first === undefined) firstStep.set(task, { step: progress.step, at: now });
       else if (progress.step > first.step && model !== undefined) scale = (now - first.at) / 1000 / (progress.step - first.step) / model;
-      if (progress.totalSteps === undefined || progress.etaSeconds === undefined || progress.step < 2) return null;
+      if (progress.totalSteps === undefined || progress.etaSeconds === undefined || progress.step < paceAfterSteps) return null;
       const projected = spent(now) + progress.etaSeconds + overheadSeconds;
       if (projected <= options.budgetSeconds * budgetSlack) return null;
       return `not in the time budget: stopped at step ${progress.step}/${progress.totalSteps}, its measured pace would end it at about ${duration(projected)} of the ${duration(options.budgetSeconds)} budget`;
