@@ -94,6 +94,9 @@ export function createDemoProgress(options: { json: boolean }): { onEvent: (even
           say(`   ${outcome.name}: ${outcome.action === 'failed' ? colour.red(`training failed — ${outcome.reason}`) : how}`);
         } else if (outcome.action === 'kept' && outcome.specialistId !== null) {
           say(`   ${outcome.name}: kept ${outcome.specialistId} (${outcome.routeMode ?? 'no route'}) from an earlier run — ${outcome.reason}`);
+        } else if (outcome.reason.includes('not in the time budget')) {
+          // Said as it is decided, so the wait for the next training is explained; the figures list it again.
+          say(`   ${outcome.name}: ${colour.yellow(outcome.reason.replace(/^.*?, but /, ''))}`);
         }
         return;
       }
