@@ -69,4 +69,8 @@ test('renderEconomicsTable: aligned rows per task, the overall row, and the basi
   assert.match(text, /\$3\.6\/h × specialist busy seconds/);
   assert.match(text, /retrieved 2025-11-30/);
   assert.match(text, /1 priced from tokens/);
+  // Task ids read as their names where the caller knows them; the unclassified row keeps its label.
+  const named = renderEconomicsTable(economics, { taskNames: new Map([['extract', 'extract-order-fields']]) }).split('\n');
+  assert.ok(named.some((line) => /^extract-order-fields\s+2\s/.test(line)), named.join('\n'));
+  assert.ok(named.some((line) => line.startsWith('(unclassified)')));
 });

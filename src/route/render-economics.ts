@@ -27,8 +27,9 @@ const columns = [
  * @example
  * process.stdout.write(renderEconomicsTable(computeEconomics({ calls, observations, pricing, usdPerHour })));
  */
-export function renderEconomicsTable(economics: Economics): string {
-  const rows = economics.tasks.map((task) => figureCells(truncate(task.task ?? unclassifiedLabel, maximumTaskColumn), task));
+export function renderEconomicsTable(economics: Economics, options: { taskNames?: ReadonlyMap<string, string> } = {}): string {
+  const label = (task: string | null) => (task === null ? unclassifiedLabel : (options.taskNames?.get(task) ?? task));
+  const rows = economics.tasks.map((task) => figureCells(truncate(label(task.task), maximumTaskColumn), task));
   const overall = figureCells('All tasks', economics.overall);
   const header = columns.map((column) => column.title);
   const widths = header.map((title, index) => Math.max(length(title), ...[...rows, overall].map((row) => length(row[index] ?? ''))));

@@ -162,7 +162,8 @@ function printFigures(figures: DemoFigures): void {
   const { economics } = figures;
   const overall = economics.overall;
   say('');
-  say(renderEconomicsTable(economics).trimEnd().split('\n').map((line) => `   ${line}`).join('\n'));
+  const taskNames = new Map(figures.tasks.flatMap((task) => (task.task === null ? [] : [[task.task, task.name] as const])));
+  say(renderEconomicsTable(economics, { taskNames }).trimEnd().split('\n').map((line) => `   ${line}`).join('\n'));
   say('');
   const saved = overall.costReduction === null ? '–' : `${(overall.costReduction * 100).toFixed(1)}%`;
   say(

@@ -36,7 +36,8 @@ export function createEconomicsCommand(): Command {
         });
         if (options.json) return printJson(economics);
         if (calls.length === 0) return void process.stdout.write('No calls logged yet.\n');
-        process.stdout.write(`${renderEconomicsTable(economics)}\n`);
+        const taskNames = new Map((await store.tasks.list()).map((task) => [task.id, task.name] as const));
+        process.stdout.write(`${renderEconomicsTable(economics, { taskNames })}\n`);
       });
     });
 }
