@@ -20,6 +20,7 @@ import { createJobsCommand } from './commands/jobs-command.ts';
 import { createRoutesCommand } from './commands/routes-command.ts';
 import { createEconomicsCommand } from './commands/economics-command.ts';
 import { createLoopCommand } from './commands/loop-command.ts';
+import { createLoginLinkCommand } from './commands/login-link-command.ts';
 import { createReportCommand } from './commands/report-command.ts';
 import { createServeCommand } from './commands/serve-command.ts';
 import { createSimulateCommand } from './commands/simulate-command.ts';
@@ -41,7 +42,7 @@ export function createProgram(): Command {
         '\nExit codes: 0 success, 1 failure, 2 usage error. Config: ./understudy.config.json or ./understudy.config.ts.',
     )
     .exitOverride();
-  for (const command of [createDemoCommand(), createServeCommand(), createKeysCommand(), createImportCommand(), createCallsCommand(), createReportCommand(), createDatasetCommand(), createDataCommand(), createSimulateCommand(), createModelsCommand(), createSelectCommand(), createTrainCommand(), createEvalCommand(), createWorkerCommand(), createJobsCommand(), createRoutesCommand(), createEconomicsCommand(), createLoopCommand(), createAdminTokenCommand()]) {
+  for (const command of [createDemoCommand(), createServeCommand(), createKeysCommand(), createImportCommand(), createCallsCommand(), createReportCommand(), createDatasetCommand(), createDataCommand(), createSimulateCommand(), createModelsCommand(), createSelectCommand(), createTrainCommand(), createEvalCommand(), createWorkerCommand(), createJobsCommand(), createRoutesCommand(), createEconomicsCommand(), createLoopCommand(), createAdminTokenCommand(), createLoginLinkCommand()]) {
     program.addCommand(command);
   }
   propagateErrorHandling(program, []);

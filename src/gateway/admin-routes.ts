@@ -1,7 +1,7 @@
 /**
  * The admin API, always behind the admin token (whatever the bind address) or a dashboard session cookie
- * (`/ui/login`): calls, keys, providers and the log writer's health, plus the dashboard's routes
- * (dashboard-routes.ts).
+ * (`/ui/login`): calls, keys, providers and the log writer's health, fresh dashboard login links, plus the
+ * dashboard's routes (dashboard-routes.ts).
  */
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
@@ -11,11 +11,12 @@ import { UnderstudyError } from '../contracts/errors.ts';
 import type { LogWriterStats } from '../capture/call-sink.ts';
 import { parseBearer } from './api-key-authenticator.ts';
 import { createDashboardRoutes } from './dashboard-routes.ts';
+import { redactCallForDashboard } from './dashboard/redact-call-for-dashboard.ts';
 import { createDataRoutes } from './data-routes.ts';
 import type { GatewayContext } from './gateway-context.ts';
 import { parseQuery } from './parse-query.ts';
 import { parseJsonBody, readBodyText } from './request-body.ts';
-import { uiSessionCookieName, type UiSessions } from './ui-sessions.ts';
+import { uiLoginPath, uiSessionCookieName, type UiSessions } from './ui-sessions.ts';
 
 const callQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(50),
@@ -29,6 +30,9 @@ const callQuerySchema = z.strictObject({
   since: z.coerce.number().optional(),
   until: z.coerce.number().optional(),
 });
+
+/** `redact=false` for the call as stored; the default is what the dashboard's side panel shows. */
+const callDetailQuerySchema = z.strictObject({ redact: z.enum(['true', 'false']).default('true') });
 
 /** A key's own limit: a positive whole number, or null for the gateway's default. */
 const keyLimitSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER).nullable();
@@ -55,9 +59,14 @@ export interface AdminRoutesOptions {
   uiSessions?: UiSessions;
 }
 
-export function createAdminRoutes(context: GatewayContext, options: AdminRoutesOptions): Hono {
+/** How the admin middleware let a request in (`adminCredential`): routes a session must not open check it. */
+export interface AdminEnvironment {
+  Variables: { adminCredential: 'admin-token' | 'session' };
+}
+
+export function createAdminRoutes(context: GatewayContext, options: AdminRoutesOptions): Hono<AdminEnvironment> {
   const { writerStats, uiSessions } = options;
-  const admin = new Hono();
+  const admin = new Hono<AdminEnvironment>();
   admin.use('*', async (c, next) => {
     const token = parseBearer(c.req.header('authorization')) ?? c.req.header('x-understudy-admin-token');
     // A presented token decides alone: a wrong token is refused even next to a valid session cookie.
@@ -65,9 +74,12 @@ export function createAdminRoutes(context: GatewayContext, options: AdminRoutesO
       if (!context.adminToken.verify(token)) {
         throw new UnderstudyError('invalid_admin_token', 'The admin API needs the admin token: "Authorization: Bearer <admin token>" (or a dashboard login).');
       }
+      c.set('adminCredential', 'admin-token');
     } else if (!readOnlyMethods.has(c.req.method) && c.req.header(uiRequestHeader) !== '1') {
       // SameSite=Strict already keeps the cookie off cross-site requests; the header is the second lock.
       throw new UnderstudyError('forbidden', `Changes from a dashboard session need the header '${uiRequestHeader}: 1'.`);
+    } else {
+      c.set('adminCredential', 'session');
     }
     await next();
   });
@@ -90,10 +102,24 @@ export function createAdminRoutes(context: GatewayContext, options: AdminRoutesO
     return c.json({ object: 'list', data, total });
   });
 
+  // Redacted by default: this is the dashboard's call side panel. `?redact=false` gives the stored record.
   admin.get('/calls/:id', async (c) => {
+    const { redact } = parseQuery(c, callDetailQuerySchema);
     const call = await context.store.calls.get(c.req.param('id'));
     if (!call) throw new UnderstudyError('not_found', `No call with id '${c.req.param('id')}'.`);
-    return c.json(call);
+    return c.json(redact === 'true' ? redactCallForDashboard(call) : call);
+  });
+
+  // A fresh one-time dashboard login link, for a gateway whose start-up link is spent or expired. Only the admin
+  // token mints one: a session (perhaps a stolen cookie) must not be able to extend itself with new logins.
+  admin.post('/login-links', (c) => {
+    if (c.get('adminCredential') !== 'admin-token') {
+      throw new UnderstudyError('forbidden', 'Login links are minted with the admin token only ("Authorization: Bearer <admin token>"), not from a dashboard session.');
+    }
+    if (uiSessions === undefined) throw new UnderstudyError('not_found', 'This gateway has no dashboard logins.');
+    const { token, expiresAt } = uiSessions.mintLoginToken();
+    // The address the client reached the gateway at is one a browser on its side can open too.
+    return c.json({ url: `${new URL(c.req.url).origin}${uiLoginPath(token)}`, expiresAt }, 201);
   });
 
   admin.get('/summary', async (c) => {

@@ -27,7 +27,7 @@ import { createGateway, type CreateGatewayOptions } from './create-gateway.ts';
 import { createRouter, type Router } from '../route/router.ts';
 import { createSpecialistPool } from '../route/specialist-pool.ts';
 import type { GatewayContext } from './gateway-context.ts';
-import { createUiSessions } from './ui-sessions.ts';
+import { createUiSessions, uiLoginPath } from './ui-sessions.ts';
 
 export interface StartGatewayOptions {
   loaded: LoadedConfig;
@@ -169,7 +169,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     ...(router === undefined ? {} : { router }),
     routes: app.routes.map(({ method, path: routePath }) => ({ method, path: routePath })),
     createUiLoginUrl() {
-      return `http://${browserHost}:${port}/ui/login?token=${encodeURIComponent(uiSessions.mintLoginToken())}`;
+      return `http://${browserHost}:${port}${uiLoginPath(uiSessions.mintLoginToken().token)}`;
     },
     close() {
       closing ??= (async () => {

@@ -14,9 +14,14 @@ export const uiLoginTokenTtlMs = 10 * 60_000;
 /** How long a dashboard session lasts. */
 export const uiSessionTtlMs = 12 * 60 * 60_000;
 
+/** Where a login token is redeemed, relative to the gateway's origin: `/ui/login?token=…`. */
+export function uiLoginPath(token: string): string {
+  return `/ui/login?token=${encodeURIComponent(token)}`;
+}
+
 export interface UiSessions {
-  /** A new single-use login token (valid `uiLoginTokenTtlMs`). */
-  mintLoginToken(): string;
+  /** A new single-use login token and when it stops working (`uiLoginTokenTtlMs` from now). */
+  mintLoginToken(): { token: string; expiresAt: number };
   /** Exchanges a login token for a new session id, once; undefined for an unknown, used or expired token. */
   redeemLoginToken(token: string): string | undefined;
   /** True for a live session. */
@@ -43,8 +48,9 @@ export function createUiSessions(options: CreateUiSessionsOptions = {}): UiSessi
       const at = now();
       sweep(loginTokens, at);
       const token = randomBytes(24).toString('base64url');
-      loginTokens.set(digestOf(token), at + uiLoginTokenTtlMs);
-      return token;
+      const expiresAt = at + uiLoginTokenTtlMs;
+      loginTokens.set(digestOf(token), expiresAt);
+      return { token, expiresAt };
     },
 
     redeemLoginToken(token) {

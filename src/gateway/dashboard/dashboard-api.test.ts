@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CallRecord } from '../../contracts/call-record.ts';
+import { parseConfig } from '../../contracts/config.ts';
 import { latestReportSettingKey, type DashboardEscalations, type DashboardJob, type DashboardModel, type DashboardOverview, type DashboardSpecialist, type DashboardTaskDetail, type DashboardTaskRow, type StoredEvaluation } from '../../contracts/dashboard-api.ts';
 import type { RouteObservation, RoutePolicy } from '../../contracts/route-policy.ts';
 import type { KnownTask } from '../../contracts/task-signature.ts';
@@ -287,5 +288,63 @@ describe('the dashboard API', () => {
     assert.deepEqual(escalations.body.data, [{ callId: 'c4', task: extract, specialistId: 'sp_a', reason: 'low_confidence', confidence: 0.2, at: start + 180_000 }]);
     assert.equal((await admin<DashboardEscalations>('/escalations?reason=timeout')).body.total, 0);
     assert.equal((await admin<unknown>('/escalations?reason=bored')).status, 400);
+  });
+
+  it('the escalations call panel: the call behind an escalation comes back redacted, raw only when asked', async () => {
+    const email = 'maria.lopez@example.com';
+    const phone = '+44 20 7946 0958';
+    await store.calls.insertMany([
+      call('c7', 70, {
+        task: extract,
+        route: 'escalated',
+        endUserId: email,
+        request: { model: 'gpt-4.1-mini', user: email, messages: [{ role: 'user', content: `Order 77 for Maria Lopez, call ${phone} or write to ${email}` }] },
+        response: { id: 'chatcmpl-7', object: 'chat.completion', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: `{"name":"Maria Lopez","email":"${email}"}` } }] },
+        routing: { task: extract, classifiedBy: 'declared', mode: 'live', specialistId: 'sp_a', escalationReason: 'invalid_output', escalationDetail: `answer {"email":"${email}"} does not match the schema`, confidence: null, specialistLatencyMs: 30, comparison: null },
+      }),
+    ]);
+    await store.observations.append([observation('o7', 'c7', { kind: 'escalated', mode: 'live', valid: false, escalationReason: 'invalid_output', at: start + 70 * 60_000 })]);
+
+    // The panel opens what the explorer lists, through the endpoint and query it uses (ui/src/pages/call-panel.tsx).
+    const listed = await admin<DashboardEscalations>('/escalations?reason=invalid_output');
+    assert.deepEqual(listed.body.data.map((row) => row.callId), ['c7']);
+    const planted = /maria\.lopez@example\.com|Maria Lopez|7946/;
+    for (const path of ['/calls/c7?redact=true', '/calls/c7']) {
+      const { status, body } = await admin<CallRecord>(path);
+      assert.equal(status, 200, path);
+      assert.doesNotMatch(JSON.stringify(body), planted, `${path}: nothing personal reaches the page`);
+      const message = (body.request.messages as Array<{ content: string }>)[0]!.content;
+      assert.match(message, /^Order 77 for <PERSON_\d+>, call <PHONE_\d+> or write to <EMAIL_\d+>$/);
+      assert.match(body.routing?.escalationDetail ?? '', /<EMAIL_\d+>/);
+      assert.deepEqual([body.id, body.route, body.routing?.escalationReason, body.costUsd], ['c7', 'escalated', 'invalid_output', (await store.calls.get('c7'))?.costUsd]);
+    }
+    const raw = await admin<CallRecord>('/calls/c7?redact=false');
+    assert.deepEqual(raw.body, await store.calls.get('c7'), 'the stored record, for tools that ask for it');
+    assert.equal((await admin<unknown>('/calls/c7?redact=maybe')).status, 400);
+  });
+
+  it('PUT route: each mode audits at its configured share, the canary share does not stick (as the governor does)', async () => {
+    const routing = parseConfig({}, 'defaults').routing;
+    assert.notEqual(routing.canaryAuditShare, routing.auditShare, 'the two shares differ, so the test can tell them apart');
+    const auditShareAfter = async (body: Record<string, unknown>) => {
+      const { status, body: route } = await putRoute(summarise, { confirm: true, ...body });
+      assert.equal(status, 200, JSON.stringify(route));
+      assert.equal((await store.routes.get(summarise))?.auditShare, route.auditShare);
+      return route.auditShare;
+    };
+    assert.equal(await auditShareAfter({ mode: 'canary', canaryShare: 0.5 }), routing.auditShare, 'stored: the steady share (the router audits a canary at canaryAuditShare)');
+    assert.equal(await auditShareAfter({ mode: 'live' }), routing.auditShare, 'canary → live');
+    await auditShareAfter({ mode: 'canary' });
+    assert.equal(await auditShareAfter({ mode: 'shadow' }), routing.auditShare, 'canary → shadow: what the governor keeps on a rollback');
+
+    // A canary the dashboard wrote before this fix, with the canary share stored: leaving canary repairs it.
+    const current = (await store.routes.get(summarise))!;
+    await store.routes.put({ ...current, mode: 'canary', canaryShare: 0.5, auditShare: routing.canaryAuditShare, updatedAt: current.updatedAt + 1 }, { actor: 'operator', reason: 'old dashboard' });
+    assert.equal(await auditShareAfter({ mode: 'live' }), routing.auditShare);
+    // A route's own share (`routes set --audit-share`) is kept across mode changes, as the governor keeps it.
+    const live = (await store.routes.get(summarise))!;
+    await store.routes.put({ ...live, auditShare: 0.3, updatedAt: live.updatedAt + 1 }, { actor: 'operator', reason: 'own share' });
+    await auditShareAfter({ mode: 'canary' });
+    assert.equal(await auditShareAfter({ mode: 'live' }), 0.3);
   });
 });

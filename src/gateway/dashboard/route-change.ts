@@ -4,9 +4,14 @@
  * and trained for this task before any traffic can go to it. The route is pinned (`automatic: false`, so the
  * governor leaves it alone), written with its change event in one transaction, and the running router rereads
  * its routes at once rather than at its next refresh.
+ *
+ * Audit shares follow the governor's rule: a route's stored `auditShare` is its steady (live) share and no mode
+ * change rewrites it; the router raises it to `routing.canaryAuditShare` while the route is a canary. So canary
+ * audits at the canary share, and going live or back to shadow audits at the route's own share again.
  */
 import { z } from 'zod';
 import type { DashboardRoute } from '../../contracts/dashboard-api.ts';
+import type { RoutingConfig } from '../../contracts/config.ts';
 import { UnderstudyError } from '../../contracts/errors.ts';
 import { routeModeSchema, type RoutePolicy } from '../../contracts/route-policy.ts';
 import type { GatewayContext } from '../gateway-context.ts';
@@ -58,7 +63,7 @@ export async function changeRoute(context: Pick<GatewayContext, 'store' | 'confi
     specialistId,
     confidenceThreshold,
     timeoutMs: current?.timeoutMs ?? routing.timeoutMs,
-    auditShare: change.mode === 'canary' ? routing.canaryAuditShare : (current?.auditShare ?? routing.auditShare),
+    auditShare: steadyAuditShare(current, routing),
     automatic: false,
     updatedAt: now,
     reason,
@@ -66,6 +71,17 @@ export async function changeRoute(context: Pick<GatewayContext, 'store' | 'confi
   await store.routes.put(policy, { actor: 'operator', reason, figures: change.mode === 'canary' ? { canaryShare } : {} });
   await context.router?.refresh();
   return (await store.routes.get(taskId)) ?? policy;
+}
+
+/**
+ * The route's own audit share, kept across mode changes as the governor keeps it. Until this fix the dashboard
+ * wrote `canaryAuditShare` into canary routes; such a canary's stored share is read as the configured
+ * `auditShare`, so leaving canary no longer keeps auditing at the canary share.
+ */
+function steadyAuditShare(current: RoutePolicy | undefined, routing: RoutingConfig): number {
+  if (current === undefined) return routing.auditShare;
+  if (current.mode === 'canary' && current.auditShare === routing.canaryAuditShare) return routing.auditShare;
+  return current.auditShare;
 }
 
 function formatShare(share: number): string {

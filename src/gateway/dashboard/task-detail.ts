@@ -3,16 +3,14 @@
  * redacted, the inferred output shape and reasons from the latest report, its route with the change history, and
  * the current specialist's latest offline evaluation.
  *
- * Examples are redacted on every request with a fresh redactor in placeholder mode (`<PERSON_1>`, `<EMAIL_2>`)
- * under a key that lives for that request only: no personal data or secret reaches the page, nothing is added
- * to the pseudonym vault by a page view, and a placeholder cannot be traced back to a person afterwards.
+ * Examples are redacted on every request as the call side panel is (redact-call-for-dashboard.ts: placeholders
+ * under a key that lives for that request only).
  */
-import { randomBytes } from 'node:crypto';
 import type { CallRecord } from '../../contracts/call-record.ts';
 import type { DashboardTaskDetail, TemplateSegment } from '../../contracts/dashboard-api.ts';
 import { UnderstudyError } from '../../contracts/errors.ts';
-import { createRedactor } from '../../curate/redact/create-redactor.ts';
 import type { Store } from '../../store/store.ts';
+import { createDashboardRedactor, redactCallForDashboard } from './redact-call-for-dashboard.ts';
 import { loadTaskRowSources, taskRow } from './task-rows.ts';
 import { taskOfCall } from './task-of-call.ts';
 
@@ -65,9 +63,9 @@ function redactedExamples(calls: readonly CallRecord[]): DashboardTaskDetail['ex
     .filter((call) => call.status === 'ok')
     .slice(-taskExampleCount)
     .reverse();
-  const redactor = createRedactor({ mode: 'placeholder', scope: 'dashboard', secretKey: randomBytes(32) });
+  const redactor = createDashboardRedactor();
   return recent.map((call) => {
-    const redacted = redactor.redactCall(call);
+    const redacted = redactCallForDashboard(call, redactor);
     return { callId: call.id, at: call.startedAt, request: cut(renderRequest(redacted.request)), response: cut(renderResponse(redacted.response)), route: call.route };
   });
 }

@@ -1,5 +1,6 @@
 /**
- * The dashboard's pages and login on a real gateway: the one-time login link, the session cookie in place of the
+ * The dashboard's pages and login on a real gateway: the one-time login link (and fresh ones from
+ * `POST /admin/login-links`, admin token only), the session cookie in place of the
  * admin token (with the CSRF header on changes), and the static files (content types, caching, SPA fallback, no
  * way out of the build directory), plus the page shown when the dashboard is not built.
  */
@@ -79,6 +80,33 @@ describe('dashboard login and pages', () => {
     assert.equal(withToken.status, 200, 'the admin token needs no UI header');
   });
 
+  it('POST /admin/login-links mints a fresh one-time link with the admin token, never from a session', async () => {
+    const mint = (headers: Record<string, string>) => fetch(`${origin}/admin/login-links`, { method: 'POST', headers });
+    const minted = await mint({ authorization: `Bearer ${harness.adminToken}` });
+    assert.equal(minted.status, 201);
+    const link = (await minted.json()) as { url: string; expiresAt: number };
+    assert.match(link.url, new RegExp(`^${origin}/ui/login\\?token=[A-Za-z0-9_-]{20,}$`));
+    assert.ok(link.expiresAt > Date.now() && link.expiresAt <= Date.now() + uiLoginTokenTtlMs, `expiresAt ${link.expiresAt}: within the ten minutes a link works`);
+    const first = await fetch(link.url, { redirect: 'manual' });
+    assert.equal(first.status, 302);
+    const session = (first.headers.get('set-cookie') ?? '').split(';')[0]!;
+    assert.equal((await fetch(`${origin}/admin/tasks`, { headers: { cookie: session } })).status, 200, 'the link logs in');
+    assert.equal((await fetch(link.url, { redirect: 'manual' })).status, 401, 'once');
+    const viaHeader = await mint({ 'x-understudy-admin-token': harness.adminToken });
+    assert.equal(viaHeader.status, 201, 'the admin token in its own header works too');
+
+    const anonymous = await mint({});
+    assert.equal(anonymous.status, 401);
+    assert.equal(((await anonymous.json()) as { error: { code: string } }).error.code, 'invalid_admin_token');
+    assert.equal((await mint({ authorization: 'Bearer wrong' })).status, 401);
+    assert.equal((await mint({ cookie: session })).status, 403, 'a change from a session needs the UI header first');
+    const fromSession = await mint({ cookie: session, 'x-understudy-ui': '1' });
+    assert.equal(fromSession.status, 403, 'even with it, a session (a stolen cookie, say) cannot mint logins');
+    const error = ((await fromSession.json()) as { error: { code: string; message: string } }).error;
+    assert.equal(error.code, 'forbidden');
+    assert.match(error.message, /minted with the admin token only/);
+  });
+
   it('serves the built dashboard: content types, caching and the SPA fallback', async () => {
     assert.equal((await fetch(`${origin}/`, { redirect: 'manual' })).headers.get('location'), '/ui/');
     assert.equal((await fetch(`${origin}/ui`, { redirect: 'manual' })).headers.get('location'), '/ui/');
@@ -125,10 +153,10 @@ describe('ui sessions', () => {
   it('expire: login tokens after ten minutes, sessions after twelve hours', () => {
     let now = 1_000_000;
     const sessions = createUiSessions({ now: () => now });
-    const late = sessions.mintLoginToken();
+    const late = sessions.mintLoginToken().token;
     now += uiLoginTokenTtlMs;
     assert.equal(sessions.redeemLoginToken(late), undefined);
-    const session = sessions.redeemLoginToken(sessions.mintLoginToken());
+    const session = sessions.redeemLoginToken(sessions.mintLoginToken().token);
     assert.ok(session !== undefined);
     assert.equal(sessions.verifySession(session), true);
     now += uiSessionTtlMs - 1;

@@ -6,9 +6,12 @@ import { Figure } from '../components/figure.tsx';
 import { ResourceView } from '../components/states.tsx';
 import { formatCount, formatDateTime, formatJson, formatMilliseconds, formatUsd } from '../lib/format.ts';
 
-/** One logged call (GET /admin/calls/:id) in a side panel: what was asked, what came back, and why it went where it went. */
+/**
+ * One logged call (GET /admin/calls/:id) in a side panel: what was asked, what came back, and why it went where it
+ * went. Always the redacted view: personal data and secrets arrive as placeholders (`<EMAIL_1>`), as on a task page.
+ */
 export function CallPanel({ callId, onClose }: { callId: string; onClose: () => void }) {
-  const call = useResource<CallRecord>(`/admin/calls/${encodeURIComponent(callId)}`);
+  const call = useResource<CallRecord>(`/admin/calls/${encodeURIComponent(callId)}?redact=true`);
   return (
     <SidePanel
       onClose={onClose}
@@ -103,6 +106,7 @@ function CallDetails({ call }: { call: CallRecord }) {
           </>
         ) : null}
       </dl>
+      <p className="muted">Personal data and secrets are shown as placeholders such as &lt;EMAIL_1&gt;.</p>
       <h3 className="pane-title">Request</h3>
       <Messages request={call.request} />
       <h3 className="pane-title">Response</h3>

@@ -76,7 +76,10 @@ function TaskContent({ detail, onChanged }: { detail: DashboardTaskDetail; onCha
               <dt>Timeout</dt>
               <dd>{formatMilliseconds(route.timeoutMs)}</dd>
               <dt>Audit share</dt>
-              <dd>{formatPercent(route.auditShare)}</dd>
+              <dd>
+                {formatPercent(route.auditShare)}
+                {route.mode === 'canary' ? <span className="muted"> when live; while a canary, at least routing.canaryAuditShare (100% by default)</span> : null}
+              </dd>
               <dt>Governor</dt>
               <dd>{route.automatic ? 'automatic promotion and rollback' : 'pinned by an operator'}</dd>
               <dt>Reason</dt>

@@ -266,7 +266,7 @@ export const routeArbitraries: Readonly<Record<string, RouteArbitrary>> = {
       .record({ method: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'), path: fc.oneof(fc.constantFrom('', '/', '/nope', '/calls/', '/keys/x/y', '/routes', '/tasks/'), pathParameterArb.map((parameter) => `/${parameter}`)), auth: adminAuthArb(secrets.adminToken), extra: extraHeadersArb })
       .map(({ method, path, auth, extra }) => ({ transport: 'fetch' as const, method, path: `/admin${path}`, headers: [...auth, ...extra], ...(method === 'GET' ? {} : { body: '{}' }) })),
   'GET /admin/calls': (secrets) => adminGetArb(secrets, fc.constant('/calls'), callQuery),
-  'GET /admin/calls/:id': (secrets) => withRawPaths(adminGetArb(secrets, pathParameterArb.map((id) => `/calls/${id}`), {}), 'GET', '/admin/calls/', secrets.adminToken),
+  'GET /admin/calls/:id': (secrets) => withRawPaths(adminGetArb(secrets, pathParameterArb.map((id) => `/calls/${id}`), { redact: wordArb }), 'GET', '/admin/calls/', secrets.adminToken),
   'GET /admin/summary': (secrets) => adminGetArb(secrets, fc.constant('/summary'), { project: wordArb }),
   'GET /admin/keys': (secrets) => adminGetArb(secrets, fc.constant('/keys'), { project: wordArb }),
   'POST /admin/keys': (secrets) => jsonPostArb(fc.constant('/admin/keys'), createKeyBodyArb, secrets.adminToken),
@@ -282,6 +282,8 @@ export const routeArbitraries: Readonly<Record<string, RouteArbitrary>> = {
       { weight: 4, arbitrary: jsonPostArb(pathParameterArb.map((id) => `/admin/keys/${id}`), keyLimitsBodyArb, secrets.adminToken, 'PATCH') },
       { weight: 1, arbitrary: rawPathArb('PATCH', '/admin/keys/', secrets.adminToken) },
     ),
+  // No body is read: any body, content type or credential (a forged session cookie among them).
+  'POST /admin/login-links': (secrets) => jsonPostArb(fc.constant('/admin/login-links'), fc.oneof(fc.constant({}), fc.dictionary(fc.string({ maxLength: 10 }), fc.string({ maxLength: 20 }), { maxKeys: 3 })), secrets.adminToken),
   'POST /admin/data/deletions': (secrets) => jsonPostArb(fc.constant('/admin/data/deletions'), dataDeletionBodyArb, secrets.adminToken),
   // The origin policy (origin-policy.ts), before every route: preflights and cross-site requests on any path.
   'ALL /*': (secrets) =>
