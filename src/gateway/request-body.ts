@@ -50,6 +50,32 @@ export async function readBodyText(request: Request, limitBytes: number): Promis
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * Deeper bodies are refused: `JSON.stringify` and our own walkers (logging, metadata stripping, redaction) recurse,
+ * and a few thousand levels overflow the stack — a 500 for the client's mistake, found by the gateway fuzzer. Real
+ * requests, nested JSON schemas included, stay far below.
+ */
+export const maxJsonNesting = 256;
+
+/** Bracket depth of valid JSON text, outside strings; stops at the first level past `limit`. */
+function nestsDeeperThan(text: string, limit: number): boolean {
+  if (text.length <= 2 * limit) return false; // each level costs at least two characters
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === 0x5c) index += 1; // backslash: skip the escaped character
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) inString = true;
+    else if (code === 0x7b || code === 0x5b) {
+      depth += 1;
+      if (depth > limit) return true;
+    } else if (code === 0x7d || code === 0x5d) depth -= 1;
+  }
+  return false;
+}
+
 export function parseJsonBody<Schema extends z.ZodType>(text: string, schema: Schema): z.infer<Schema> {
   if (text.trim().length === 0) throw new UnderstudyError('invalid_json', 'The request body is empty; send a JSON object.');
   let value: unknown;
@@ -60,6 +86,9 @@ export function parseJsonBody<Schema extends z.ZodType>(text: string, schema: Sc
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new UnderstudyError('invalid_request', 'The request body must be a JSON object.');
+  }
+  if (nestsDeeperThan(text, maxJsonNesting)) {
+    throw new UnderstudyError('invalid_request', `The request body nests objects or arrays more than ${maxJsonNesting} levels deep.`);
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
