@@ -300,3 +300,11 @@ test('parseImportLine: minimal completions get defaults; odd error bodies still 
   );
   assert.deepEqual(badChoice, { ok: false, message: 'response.choices.0.message: Invalid input: expected object, received undefined' });
 });
+
+test('a last line that ends inside a UTF-8 sequence is reported as invalid, not lost (found by the importer fuzzer, seed 1344543568)', async () => {
+  const file = path.join(directory, 'cut-utf8.jsonl');
+  await writeFile(file, Buffer.concat([Buffer.from(`${JSON.stringify(generatedLine(7101))}\n`), Buffer.from([0xc0])]));
+  const summary = await importJsonl({ file, store, pricing, projectId: 'cut-utf8' });
+  assert.deepEqual([summary.lines, summary.imported, summary.invalid], [2, 1, 1]);
+  assert.equal(summary.errors[0]?.line, 2);
+});

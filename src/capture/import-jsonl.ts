@@ -176,7 +176,9 @@ export async function importJsonl(options: ImportJsonlOptions): Promise<ImportSu
   await store.projects.ensure(projectId);
 
   const summary: ImportSummary = { file, lines: 0, imported: 0, duplicates: 0, invalid: 0, errors: [], durationMs: 0 };
-  const input = createReadStream(file);
+  // Decoded by the stream, not by readline: readline drops an incomplete UTF-8 sequence at the end of the file,
+  // where the stream's decoder ends it with U+FFFD (a bad line to report, not a line lost).
+  const input = createReadStream(file, { encoding: 'utf8' });
   const reader = createInterface({ input, crlfDelay: Infinity });
   const pending: CallRecord[] = [];
   const pendingIds = new Set<string>();
