@@ -50,7 +50,7 @@ export async function discoverTasks(calls: readonly DiscoverableCall[], options:
   for (const call of calls) {
     let result;
     try {
-      result = extractCallFeatures(call);
+      result = extractCallFeatures(call, { conversationKeys: true });
     } catch (error) {
       result = { ok: false as const, reason: `unreadable call (${error instanceof Error ? error.name : 'error'})` };
     }
@@ -198,6 +198,7 @@ async function clusterUndeclared(
     calls.map((call, index) => ({ cluster: label.get(signatureOfCall[index]!) ?? -1, episode: call.episode, structure: call.structure.filter((key) => !key.startsWith('r:')).join('|'), system: call.systemText })),
   );
   joinToolLoopConversations(calls, merged);
+  joinContinuedConversations(calls, merged);
   const tasks = new Map<number, CallFeatures[]>();
   const noise: CallFeatures[] = [];
   calls.forEach((call, index) => {
@@ -241,6 +242,50 @@ function joinToolLoopConversations(calls: readonly CallFeatures[], labels: Int32
     const target = labels.find((label) => label === keep) === undefined ? drop : keep;
     for (let index = 0; index < labels.length; index += 1) if (labels[index] === drop) labels[index] = target;
   }
+}
+
+/**
+ * A chat's next turn repeats the conversation so far plus the answer and a new user message; its new turn
+ * may come from a pool of follow-ups (recurring text), which alone would make later turns look like a task of
+ * their own. A cluster whose calls nearly all continue an earlier call of their run (their prompt before the
+ * last assistant turn is that call's prompt) joins the cluster they mostly continue. A step that only
+ * sometimes continues another step's conversation (a repair request sent either in a fresh prompt or as the
+ * next turn) stays apart.
+ */
+function joinContinuedConversations(calls: readonly CallFeatures[], labels: Int32Array): void {
+  const clusterOfPrompt = new Map<string, number>();
+  calls.forEach((call, index) => {
+    if (call.promptKey !== null && labels[index]! >= 0) clusterOfPrompt.set(`${call.episode}\u0000${call.promptKey}`, index);
+  });
+  const size = new Map<number, number>();
+  const links = new Map<number, Map<number, number>>();
+  calls.forEach((call, index) => {
+    const cluster = labels[index]!;
+    if (cluster < 0) return;
+    size.set(cluster, (size.get(cluster) ?? 0) + 1);
+    if (call.continuesKey === null) return;
+    const earlier = clusterOfPrompt.get(`${call.episode}\u0000${call.continuesKey}`);
+    if (earlier === undefined) return;
+    const row = links.get(cluster) ?? new Map<number, number>();
+    row.set(labels[earlier]!, (row.get(labels[earlier]!) ?? 0) + 1);
+    links.set(cluster, row);
+  });
+  const parent = new Map<number, number>();
+  const find = (cluster: number): number => {
+    let root = cluster;
+    while (parent.has(root)) root = parent.get(root)!;
+    return root;
+  };
+  // Largest continuing clusters first, so chains of turns (turn 3 continues turn 2) settle on the first turn.
+  for (const [cluster, row] of [...links].sort((a, b) => (size.get(b[0]) ?? 0) - (size.get(a[0]) ?? 0) || a[0] - b[0])) {
+    const continuing = [...row.values()].reduce((sum, count) => sum + count, 0);
+    if (continuing < 0.8 * size.get(cluster)!) continue;
+    const [target, count] = [...row].filter(([other]) => other !== cluster).sort((a, b) => b[1] - a[1] || a[0] - b[0])[0] ?? [cluster, 0];
+    if (count < 3 || find(target) === find(cluster)) continue;
+    parent.set(find(cluster), find(target));
+  }
+  if (parent.size === 0) return;
+  for (let index = 0; index < labels.length; index += 1) if (labels[index]! >= 0) labels[index] = find(labels[index]!);
 }
 
 function weightedJaccard(a: readonly number[], b: readonly number[], weight: Float64Array): number {

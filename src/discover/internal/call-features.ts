@@ -5,6 +5,7 @@
  * response_format), the system text (to tell a conversation from a copied payload), and whether the
  * conversation carries tool results (language-model agency). A call that cannot be read yields a reason.
  */
+import { createHash } from 'node:crypto';
 
 export interface CallFeatures {
   callId: string;
@@ -22,6 +23,13 @@ export interface CallFeatures {
   toolLoop: boolean;
   /** Last action taken in the answer: a tool name or `reply`, for language-model agency breakdowns. */
   action: string | null;
+  /** Digest of the whole prompt (every message); null unless asked for (`conversationKeys`). */
+  promptKey: string | null;
+  /**
+   * Digest of the messages before the prompt's last assistant turn: the prompt of the earlier call this one
+   * continues (a chat's next turn, a conversation resumed after an answer). Null without an assistant turn.
+   */
+  continuesKey: string | null;
 }
 
 export type CallFeaturesResult = { ok: true; features: CallFeatures } | { ok: false; reason: string };
@@ -31,12 +39,22 @@ const maxCharsPerMessage = 20_000;
 const maxSentenceChars = 400;
 const templateParameters = ['temperature', 'max_tokens', 'max_completion_tokens', 'top_p', 'n', 'parallel_tool_calls'] as const;
 
-export function extractCallFeatures(record: { id: string; episodeId: string | null; task: string | null; request: unknown; response: unknown }): CallFeaturesResult {
+export interface ExtractCallFeaturesOptions {
+  /** Digest the prompt for `promptKey` / `continuesKey` (discovery does; the router's hot path does not). */
+  conversationKeys?: boolean;
+}
+
+export function extractCallFeatures(
+  record: { id: string; episodeId: string | null; task: string | null; request: unknown; response: unknown },
+  options: ExtractCallFeaturesOptions = {},
+): CallFeaturesResult {
   const request = record.request;
   if (!isObject(request)) return { ok: false, reason: 'request is not an object' };
   const messages = request['messages'];
   if (!Array.isArray(messages) || messages.length === 0) return { ok: false, reason: 'no messages' };
   const sentences = new Set<string>();
+  const prompt = options.conversationKeys ? createHash('sha1') : null;
+  let continuesKey: string | null = null;
   let systemText = '';
   let toolLoop = false;
   let readable = 0;
@@ -44,6 +62,8 @@ export function extractCallFeatures(record: { id: string; episodeId: string | nu
   for (const message of messages) {
     if (!isObject(message)) continue;
     const role = message['role'];
+    if (prompt !== null && role === 'assistant') continuesKey = prompt.copy().digest('base64');
+    prompt?.update(`${String(role)}\u0000${contentText(message['content']).slice(0, maxCharsPerMessage)}\u0000${Array.isArray(message['tool_calls']) ? safeJson(message['tool_calls']) : ''}\u0001`);
     if (role === 'tool' || role === 'function' || (role === 'assistant' && Array.isArray(message['tool_calls']))) toolLoop = true;
     if (role !== 'system' && role !== 'developer' && role !== 'user') continue;
     const text = contentText(message['content']).slice(0, maxCharsPerMessage);
@@ -81,8 +101,18 @@ export function extractCallFeatures(record: { id: string; episodeId: string | nu
       responseFormat,
       toolLoop,
       action: readAction(record.response),
+      promptKey: prompt?.digest('base64') ?? null,
+      continuesKey,
     },
   };
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value).slice(0, maxCharsPerMessage);
+  } catch {
+    return '';
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
