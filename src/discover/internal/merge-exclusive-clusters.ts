@@ -28,29 +28,35 @@ export function mergeExclusiveClusters(members: readonly ClusterMember[], option
   const maxShared = options.maxSharedEpisodes ?? 0.05;
   const minSimilarity = options.minProfileSimilarity ?? 0.8;
   const labels = Int32Array.from(members, (member) => member.cluster);
+  // Built once, then kept up to date merge by merge: rebuilding from every member after each merge made this
+  // step quadratic-ish (merges × calls) and the slowest part of discovery at 100k calls.
+  const episodeIds = new Map<string, number>();
+  const episodesOf = new Map<number, Set<number>>();
+  const structureOf = new Map<number, Map<string, number>>();
+  const systemOf = new Map<number, Map<string, number>>();
+  const clustersOfEpisode = new Map<number, Set<number>>();
+  members.forEach((member) => {
+    const label = member.cluster;
+    if (label < 0) return;
+    let episode = episodeIds.get(member.episode);
+    if (episode === undefined) episodeIds.set(member.episode, (episode = episodeIds.size));
+    let episodes = episodesOf.get(label);
+    if (episodes === undefined) episodesOf.set(label, (episodes = new Set()));
+    episodes.add(episode);
+    let structures = structureOf.get(label);
+    if (structures === undefined) structureOf.set(label, (structures = new Map()));
+    structures.set(member.structure, (structures.get(member.structure) ?? 0) + 1);
+    let systems = systemOf.get(label);
+    if (systems === undefined) systemOf.set(label, (systems = new Map()));
+    systems.set(member.system, (systems.get(member.system) ?? 0) + 1);
+    let clusters = clustersOfEpisode.get(episode);
+    if (clusters === undefined) clustersOfEpisode.set(episode, (clusters = new Set()));
+    clusters.add(label);
+  });
+  const dominant = (counts: Map<string, number>) => [...counts].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))[0]![0];
+  const renamed = new Map<number, number>();
   for (;;) {
-    const episodesOf = new Map<number, Set<string>>();
-    const structureOf = new Map<number, Map<string, number>>();
-    const systemOf = new Map<number, Map<string, number>>();
-    const clustersOfEpisode = new Map<string, Set<number>>();
-    members.forEach((member, index) => {
-      const label = labels[index]!;
-      if (label < 0) return;
-      let episodes = episodesOf.get(label);
-      if (episodes === undefined) episodesOf.set(label, (episodes = new Set()));
-      episodes.add(member.episode);
-      let structures = structureOf.get(label);
-      if (structures === undefined) structureOf.set(label, (structures = new Map()));
-      structures.set(member.structure, (structures.get(member.structure) ?? 0) + 1);
-      let systems = systemOf.get(label);
-      if (systems === undefined) systemOf.set(label, (systems = new Map()));
-      systems.set(member.system, (systems.get(member.system) ?? 0) + 1);
-      let clusters = clustersOfEpisode.get(member.episode);
-      if (clusters === undefined) clustersOfEpisode.set(member.episode, (clusters = new Set()));
-      clusters.add(label);
-    });
     const ids = [...episodesOf.keys()].sort((a, b) => a - b);
-    const dominant = (counts: Map<string, number>) => [...counts].sort((x, y) => y[1] - x[1])[0]![0];
     const dominantStructure = new Map(ids.map((id) => [id, dominant(structureOf.get(id)!)] as const));
     const dominantSystem = new Map(ids.map((id) => [id, dominant(systemOf.get(id)!)] as const));
     const profiles = new Map(
@@ -68,14 +74,17 @@ export function mergeExclusiveClusters(members: readonly ClusterMember[], option
         const a = ids[x]!;
         const b = ids[y]!;
         if (dominantStructure.get(a) !== dominantStructure.get(b)) continue;
-        const episodesA = episodesOf.get(a)!;
-        const episodesB = episodesOf.get(b)!;
-        const [small, large] = episodesA.size <= episodesB.size ? [episodesA, episodesB] : [episodesB, episodesA];
-        let shared = 0;
-        for (const episode of small) if (large.has(episode)) shared += 1;
-        if (shared > maxShared * small.size) continue;
         const profileA = profiles.get(a)!;
         const profileB = profiles.get(b)!;
+        // Clusters that share an episode are in each other's profile: count shared episodes only then.
+        if (profileA.has(b)) {
+          const episodesA = episodesOf.get(a)!;
+          const episodesB = episodesOf.get(b)!;
+          const [small, large] = episodesA.size <= episodesB.size ? [episodesA, episodesB] : [episodesB, episodesA];
+          let shared = 0;
+          for (const episode of small) if (large.has(episode)) shared += 1;
+          if (shared > maxShared * small.size) continue;
+        }
         const alone = profileA.size === 0 && profileB.size === 0;
         const similarity = alone ? (dominantSystem.get(a) === dominantSystem.get(b) ? 1 : 0) : profileSimilarity(profileA, profileB, a, b);
         if (similarity > best) {
@@ -84,10 +93,33 @@ export function mergeExclusiveClusters(members: readonly ClusterMember[], option
         }
       }
     }
-    if (pair === null) return labels;
+    if (pair === null) break;
     const [keep, drop] = pair;
-    for (let index = 0; index < labels.length; index += 1) if (labels[index] === drop) labels[index] = keep;
+    renamed.set(drop, keep);
+    const keptEpisodes = episodesOf.get(keep)!;
+    for (const episode of episodesOf.get(drop)!) {
+      keptEpisodes.add(episode);
+      const clusters = clustersOfEpisode.get(episode)!;
+      clusters.delete(drop);
+      clusters.add(keep);
+    }
+    episodesOf.delete(drop);
+    for (const [counts, gone] of [
+      [structureOf.get(keep)!, structureOf.get(drop)!],
+      [systemOf.get(keep)!, systemOf.get(drop)!],
+    ] as const) {
+      for (const [key, count] of gone) counts.set(key, (counts.get(key) ?? 0) + count);
+    }
+    structureOf.delete(drop);
+    systemOf.delete(drop);
   }
+  const finalLabel = (label: number): number => {
+    let current = label;
+    while (renamed.has(current)) current = renamed.get(current)!;
+    return current;
+  };
+  for (let index = 0; index < labels.length; index += 1) if (labels[index]! >= 0) labels[index] = finalLabel(labels[index]!);
+  return labels;
 }
 
 /**
