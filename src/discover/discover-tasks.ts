@@ -195,7 +195,7 @@ async function clusterUndeclared(
   }
 
   const merged = mergeExclusiveClusters(
-    calls.map((call, index) => ({ cluster: label.get(signatureOfCall[index]!) ?? -1, episode: call.episode, structure: call.structure.filter((key) => !key.startsWith('r:')).join('|'), system: call.systemText })),
+    calls.map((call, index) => ({ cluster: label.get(signatureOfCall[index]!) ?? -1, episode: call.episode, structure: call.structure.filter((key) => !key.startsWith('r:')).join('|'), system: call.systemText, features: signatureOfCall[index]!.features })),
   );
   joinToolLoopConversations(calls, merged);
   joinContinuedConversations(calls, merged);

@@ -81,10 +81,8 @@ describe('createTaskClassifier on simulator traffic', () => {
       }
     }
     console.log(`agreement with discovery on its own calls ${(agreed / total).toFixed(4)}`);
-    // Measured 0.9447 (1691/1790): 25 misses are the skeleton-less draft-reply calls, classified unknown; 74 are
-    // open-ended research calls that discovery split into three pieces sharing their anchors, sent by template
-    // to another piece of the same true task (the subtest above, against the true tasks, counts them right).
-    assert.ok(agreed / total >= 0.94, `${agreed}/${total}`);
+    // Measured 0.9777: the misses are mostly the skeleton-less draft-reply calls, classified unknown.
+    assert.ok(agreed / total >= 0.96, `${agreed}/${total}`);
   });
 
   it('calls an unrelated prompt unknown', () => {

@@ -5,7 +5,15 @@
  * call-site structure (parameters, tools, response format) and (c) keep the same company: they co-occur
  * with the same other clusters at the same rates. Two different tasks of one agent fail (a) — they run in
  * the same episodes — or (b). Merging is greedy, best pair first, re-evaluated after every merge.
+ *
+ * (a) allows for tasks that run more than once per episode: two random pieces of such a task share an episode
+ * whenever its two calls there fall in different pieces, so the allowance grows with how often the pair's
+ * calls repeat within an episode.
+ *
+ * One kind of alternative is not a wording: a step that extends another's prompt can stand in for it in a run
+ * (a repair of a broken saved query replaces writing one). Such pairs are not merged (prompt-extension.ts).
  */
+import { isPromptExtension } from './prompt-extension.ts';
 
 export interface ClusterMember {
   cluster: number;
@@ -14,6 +22,8 @@ export interface ClusterMember {
   structure: string;
   /** The call's system prompt: clusters of a single-task agent (no other cluster in their runs) merge only on an identical one. */
   system: string;
+  /** The call's skeleton feature ids. */
+  features: readonly number[];
 }
 
 export interface MergeExclusiveOptions {
@@ -35,6 +45,8 @@ export function mergeExclusiveClusters(members: readonly ClusterMember[], option
   const structureOf = new Map<number, Map<string, number>>();
   const systemOf = new Map<number, Map<string, number>>();
   const clustersOfEpisode = new Map<number, Set<number>>();
+  const callsOf = new Map<number, number>();
+  const featuresOf = new Map<number, Map<number, number>>();
   members.forEach((member) => {
     const label = member.cluster;
     if (label < 0) return;
@@ -49,6 +61,10 @@ export function mergeExclusiveClusters(members: readonly ClusterMember[], option
     let systems = systemOf.get(label);
     if (systems === undefined) systemOf.set(label, (systems = new Map()));
     systems.set(member.system, (systems.get(member.system) ?? 0) + 1);
+    callsOf.set(label, (callsOf.get(label) ?? 0) + 1);
+    let features = featuresOf.get(label);
+    if (features === undefined) featuresOf.set(label, (features = new Map()));
+    for (const feature of member.features) features.set(feature, (features.get(feature) ?? 0) + 1);
     let clusters = clustersOfEpisode.get(episode);
     if (clusters === undefined) clustersOfEpisode.set(episode, (clusters = new Set()));
     clusters.add(label);
@@ -59,6 +75,7 @@ export function mergeExclusiveClusters(members: readonly ClusterMember[], option
     const ids = [...episodesOf.keys()].sort((a, b) => a - b);
     const dominantStructure = new Map(ids.map((id) => [id, dominant(structureOf.get(id)!)] as const));
     const dominantSystem = new Map(ids.map((id) => [id, dominant(systemOf.get(id)!)] as const));
+    const tallyOf = (id: number) => ({ calls: callsOf.get(id)!, counts: featuresOf.get(id)! });
     const profiles = new Map(
       ids.map((id) => {
         const profile = new Map<number, number>();
@@ -83,8 +100,9 @@ export function mergeExclusiveClusters(members: readonly ClusterMember[], option
           const [small, large] = episodesA.size <= episodesB.size ? [episodesA, episodesB] : [episodesB, episodesA];
           let shared = 0;
           for (const episode of small) if (large.has(episode)) shared += 1;
-          if (shared > maxShared * small.size) continue;
+          if (shared > maxShared * small.size && !repeatsExplain(shared, small.size, { calls: callsOf.get(a)!, episodes: episodesA.size }, { calls: callsOf.get(b)!, episodes: episodesB.size })) continue;
         }
+        if (isPromptExtension(tallyOf(a), tallyOf(b)) || isPromptExtension(tallyOf(b), tallyOf(a))) continue;
         const alone = profileA.size === 0 && profileB.size === 0;
         const similarity = alone ? (dominantSystem.get(a) === dominantSystem.get(b) ? 1 : 0) : profileSimilarity(profileA, profileB, a, b);
         if (similarity > best) {
@@ -112,6 +130,11 @@ export function mergeExclusiveClusters(members: readonly ClusterMember[], option
     }
     structureOf.delete(drop);
     systemOf.delete(drop);
+    callsOf.set(keep, callsOf.get(keep)! + callsOf.get(drop)!);
+    callsOf.delete(drop);
+    const keptFeatures = featuresOf.get(keep)!;
+    for (const [feature, count] of featuresOf.get(drop)!) keptFeatures.set(feature, (keptFeatures.get(feature) ?? 0) + count);
+    featuresOf.delete(drop);
   }
   const finalLabel = (label: number): number => {
     let current = label;
@@ -137,4 +160,16 @@ function profileSimilarity(a: Map<number, number>, b: Map<number, number>, idA: 
   }
   for (const [key, value] of b) if (key !== idA && key !== idB) normB += value * value;
   return normA > 0 && normB > 0 ? dot / Math.sqrt(normA * normB) : 0;
+}
+
+/**
+ * Whether `shared` episodes are what two random pieces of one task would share, given how often their calls
+ * repeat within an episode: of the episodes where the pair's task runs twice, the share split across the two
+ * pieces is 2·a·b / (a + b)². Allows half as much again plus two, and never half of the smaller's episodes.
+ */
+function repeatsExplain(shared: number, smallerEpisodes: number, a: { calls: number; episodes: number }, b: { calls: number; episodes: number }): boolean {
+  if (shared > 0.5 * smallerEpisodes) return false;
+  const repeatedEpisodes = a.calls - a.episodes + (b.calls - b.episodes) + shared;
+  const expected = (repeatedEpisodes * 2 * a.calls * b.calls) / (a.calls + b.calls) ** 2;
+  return shared <= 1.5 * expected + 2;
 }
