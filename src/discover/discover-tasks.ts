@@ -20,7 +20,7 @@ import type { Embedder } from './embedder.ts';
 import { extractCallFeatures, type CallFeatures } from './internal/call-features.ts';
 import { hdbscan } from './internal/hdbscan.ts';
 import { mergeExclusiveClusters } from './internal/merge-exclusive-clusters.ts';
-import { nameTask } from './internal/name-task.ts';
+import { nameTasks, type NameableTask } from './internal/name-task.ts';
 import { buildSkeletonVocabulary } from './internal/skeleton-vocabulary.ts';
 
 /** The parts of a call discovery reads; a full CallRecord fits. */
@@ -72,16 +72,26 @@ export async function discoverTasks(calls: readonly DiscoverableCall[], options:
   }
 
   const vocabulary = buildSkeletonVocabulary(readable);
+  const nameable = new Map<DiscoveredTask, NameableTask>();
+  const add = ({ task, naming }: { task: DiscoveredTask; naming: NameableTask }) => {
+    tasks.push(task);
+    nameable.set(task, naming);
+  };
   for (const [name, members] of [...declared].sort((a, b) => a[0].localeCompare(b[0]))) {
-    tasks.push(describeTask(members, vocabulary, { id: name, name, source: 'declared' }));
+    add(describeTask(members, vocabulary, { id: name, name, source: 'declared' }));
   }
 
   const unassigned: DiscoveryResult['unassigned'] = [];
   if (undeclared.length > 0) {
     const groups = await clusterUndeclared(undeclared, vocabulary, options);
-    for (const members of groups.tasks) tasks.push(describeTask(members, vocabulary, null));
+    for (const members of groups.tasks) add(describeTask(members, vocabulary, null));
     for (const features of groups.noise) unassigned.push({ callId: features.callId, reason: 'shares no template with any task' });
   }
+  // Named together: a task's name is made of the words that set it apart from the others.
+  const names = nameTasks(tasks.map((task) => nameable.get(task)!));
+  tasks.forEach((task, index) => {
+    if (task.source !== 'declared') task.name = names[index]!;
+  });
   tasks.sort((a, b) => b.callIds.length - a.callIds.length || a.id.localeCompare(b.id));
   makeUnique(tasks);
   return {
@@ -340,7 +350,7 @@ function describeTask(
   members: readonly CallFeatures[],
   vocabulary: ReturnType<typeof buildSkeletonVocabulary>,
   fixed: { id: string; name: string; source: 'declared' } | null,
-): DiscoveredTask {
+): { task: DiscoveredTask; naming: NameableTask } {
   const toolCounts = new Set<string>();
   const formats = new Map<string, number>();
   const templates = new Map<string, number>();
@@ -353,18 +363,18 @@ function describeTask(
     templates.set(template, (templates.get(template) ?? 0) + 1);
   }
   // Ties broken by text: the task's name and id come from these, and must not depend on the order calls arrived in.
-  const topTemplates = [...templates].sort((a, b) => b[1] - a[1] || byText(a[0], b[0])).slice(0, 3).map(([text, calls]) => ({ text, calls }));
+  const byUse = [...templates].sort((a, b) => b[1] - a[1] || byText(a[0], b[0])).map(([text, calls]) => ({ text, calls }));
+  const topTemplates = byUse.slice(0, 3);
   const responseFormat = [...formats].sort((a, b) => b[1] - a[1] || byText(a[0], b[0]))[0]?.[0] ?? null;
   const tools = [...toolCounts].sort();
   const agency = toolLoop > members.length / 3 ? 'language-model' : 'code';
-  const name = fixed?.name ?? nameTask({ templates: topTemplates.map((template) => template.text), tools, responseFormat, agency });
   const signature = describeSignature(members, vocabulary);
   // The top template alone is not enough: clusters whose top template is all slots would share one id.
-  const identity = [topTemplates[0]?.text ?? name, ...signature.anchors, ...signature.structure, ...tools, responseFormat ?? ''].join('\u0000');
+  const identity = [topTemplates[0]?.text ?? '', ...signature.anchors, ...signature.structure, ...tools, responseFormat ?? ''].join('\u0000');
   const id = fixed?.id ?? `t-${createHash('sha256').update(identity).digest('hex').slice(0, 10)}`;
-  return {
+  const task: DiscoveredTask = {
     id,
-    name,
+    name: fixed?.name ?? id,
     source: fixed?.source ?? 'discovered',
     agency,
     callIds: members.map((call) => call.callId),
@@ -373,6 +383,8 @@ function describeTask(
     responseFormat,
     signature,
   };
+  // Discovered tasks are named once all tasks are known (nameTasks); until then their name is their id.
+  return { task, naming: { templates: byUse.slice(0, 200), calls: members.length, tools, responseFormat, agency } };
 }
 
 /** Share of member calls a skeleton sentence or structure key must appear in to be required of the task. */
