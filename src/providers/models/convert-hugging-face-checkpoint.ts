@@ -18,7 +18,7 @@ import { isUnderstudyError, UnderstudyError } from '../../contracts/errors.ts';
 import { cacheDirectory } from '../cache-directory.ts';
 import { withCrossProcessLock } from '../cross-process-lock.ts';
 import { ensurePythonEnvironment } from '../python/ensure-python-environment.ts';
-import { pythonRequirementsFile, pythonScriptPath, runPythonScript } from '../python/run-python-script.ts';
+import { parseLastJsonLine, pythonRequirementsFile, pythonScriptPath, runPythonScript } from '../python/run-python-script.ts';
 
 export interface ConvertHuggingFaceCheckpointOptions {
   /** Understudy's data directory; the GGUF and the `convert` venv land in its cache (see cache-directory.ts). */
@@ -137,13 +137,4 @@ async function checkpointInputs(directory: string): Promise<string[]> {
   }
   const optional = names.includes('tokenizer_config.json') ? ['tokenizer_config.json'] : [];
   return ['config.json', 'tokenizer.json', ...optional, ...weights].map((name) => path.join(directory, name));
-}
-
-function parseLastJsonLine(stdout: string): unknown {
-  const line = stdout.trim().split('\n').at(-1) ?? '';
-  try {
-    return JSON.parse(line);
-  } catch {
-    return undefined;
-  }
 }

@@ -58,3 +58,13 @@ export async function runPythonScript(
   }
   return result.stdout;
 }
+
+/** The JSON object a script prints as its last stdout line (our converters report their result so), or undefined. */
+export function parseLastJsonLine(stdout: string): unknown {
+  const line = stdout.trim().split('\n').at(-1) ?? '';
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+}
