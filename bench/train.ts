@@ -1,5 +1,5 @@
 /**
- * `npm run bench:train` — one specialist end to end on a laptop-class CPU: the support agent's
+ * `npm run bench:train` — one specialist end to end on a laptop-class CPU: by default the support agent's
  * `support/extract-order` calls (order text → JSON under a strict schema) from simulated traffic become a
  * redacted, split dataset; a LoRA on SmolLM2-135M-Instruct is trained on it with the transformers + PEFT
  * worker; the GGUF adapter is served by the embedded llama.cpp engine over the Q4_1 base with the task's
@@ -7,7 +7,13 @@
  * occur in training, beside the same base zero-shot and few-shot. Finally torch's greedy answers (PEFT
  * adapter) are compared with what the engine serves, to show the export changes nothing.
  *
- * Env (all optional): BENCH_TRAIN_STEPS (optimizer steps, default 40), BENCH_TRAIN_EVAL (held-out examples,
+ * `BENCH_TRAIN_TASK=toolloop/next-step` measures a language-model-agency step instead: the tool-loop agent's
+ * next step under its fixed system prompt and tools (choose the tool, fill its arguments), scored by tool-call
+ * match on the held-out steps whose teacher answer is a tool call (the closing replies are free text, counted
+ * and left out). The LoRA learns the shared system prompt and tools and is served without them (~990 → ~250
+ * prompt tokens, see specialist-prompt.ts); the zero- and few-shot baselines see the whole prompt.
+ *
+ * Env (all optional): BENCH_TRAIN_TASK (default support/extract-order), BENCH_TRAIN_STEPS (optimizer steps, default 40), BENCH_TRAIN_EVAL (held-out examples,
  * default 60), BENCH_TRAIN_ENGINE_THREADS (llama.cpp threads, default 1: on a busy 2-core VM two
  * threads made calls many times slower), BENCH_TRAIN_EPISODES (simulated support episodes, default 1000), BENCH_TRAIN_SHOTS (few-shot
  * examples, default 3), BENCH_TRAIN_RANK (default 16), BENCH_TRAIN_LR (default 1.5e-3), BENCH_TRAIN_BATCH
@@ -21,15 +27,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { locateSmolLm2 } from '../src/providers/engines/internal/llama-test-models.ts';
+import type { EngineResult } from '../src/providers/engines/specialist-engine.ts';
+import { answerAsText } from '../src/select/few-shot-prompt.ts';
 import { prepareTrainingEnvironment, trainLoraAdapter, type LoraHyperparameters } from '../src/train/backends/peft-lora-trainer.ts';
 import { buildTrainBenchDataset } from './internal/train-dataset.ts';
 import { evaluateHeldOut, generateWithoutGrammar, type EngineSettings } from './internal/train-evaluate.ts';
 import { formatComparisonTable, formatFailures, formatTrainingFigures } from './internal/train-report.ts';
 import { generateWithTorch, sameAnswer } from './internal/train-torch-greedy.ts';
 
-const task = 'support/extract-order';
-
 const environmentSchema = z.object({
+  BENCH_TRAIN_TASK: z.string().regex(/^[a-z]+\/[a-z-]+$/).default('support/extract-order'),
   BENCH_TRAIN_STEPS: z.coerce.number().int().positive().default(40),
   BENCH_TRAIN_EVAL: z.coerce.number().int().positive().default(60),
   BENCH_TRAIN_ENGINE_THREADS: z.coerce.number().int().positive().default(1),
@@ -43,6 +50,8 @@ const environmentSchema = z.object({
   BENCH_TRAIN_KEEP: z.enum(['0', '1']).default('0'),
 });
 const settings = environmentSchema.parse(process.env);
+const task = settings.BENCH_TRAIN_TASK;
+const agent = task.slice(0, task.indexOf('/'));
 if (settings.BENCH_TRAIN_TORCH_THREADS !== undefined) process.env.OMP_NUM_THREADS = String(settings.BENCH_TRAIN_TORCH_THREADS);
 
 // One example per micro-batch, accumulated to the step's batch: the worker pads each micro-batch to its
@@ -78,10 +87,16 @@ try {
   const environment = await prepareTrainingEnvironment({ dataDir, onProgress: (progress) => log(`  python: ${progress.message}`) });
 
   let started = performance.now();
-  const { dataset, loggedCalls } = await buildTrainBenchDataset({ task, agent: 'support', episodes: settings.BENCH_TRAIN_EPISODES, seed: 'bench-train', outDir: path.join(workDir, 'datasets') });
-  const counts = dataset.manifest.split.counts;
-  const evalExamples = Math.min(settings.BENCH_TRAIN_EVAL, counts.test);
+  const built = await buildTrainBenchDataset({ task, agent, episodes: settings.BENCH_TRAIN_EPISODES, seed: 'bench-train', outDir: path.join(workDir, 'datasets') });
+  const { loggedCalls } = built;
+  const counts = built.dataset.manifest.split.counts;
+  // A tool task is scored where the teacher called a tool; its free-text closing replies are counted, not scored.
+  const isToolTask = built.dataset.test.some((line) => (line.tools ?? []).length > 0);
+  const scoredTest = isToolTask ? built.dataset.test.filter((line) => (line.messages.at(-1)?.tool_calls ?? []).length > 0) : built.dataset.test;
+  const dataset = { ...built.dataset, test: scoredTest };
+  const evalExamples = Math.min(settings.BENCH_TRAIN_EVAL, scoredTest.length);
   log(`dataset ${dataset.manifest.name}: ${loggedCalls} calls → train ${counts.train}, validation ${counts.validation}, test ${counts.test} (value-disjoint) in ${seconds(started).toFixed(1)} s`);
+  if (isToolTask) log(`scoring the ${scoredTest.length} test steps answered with a tool call; ${counts.test - scoredTest.length} closing replies left out`);
 
   started = performance.now();
   const losses: number[] = [];
@@ -109,24 +124,29 @@ try {
   const lastLoss = lastLosses.reduce((sum, loss) => sum + loss, 0) / Math.max(lastLosses.length, 1);
 
   started = performance.now();
-  const evaluation = await evaluateHeldOut({ dataset, examples: evalExamples, shots: settings.BENCH_TRAIN_SHOTS, adapterPath: training.ggufAdapterPath, engine: engineSettings, onProgress: (line) => log(`  ${line}`) });
+  const promptContext = training.promptContext;
+  log(`prompt context left out: system prompt ${promptContext.system === null ? 'kept' : 'learned'}, tools ${promptContext.tools === null ? 'kept' : 'learned'}`);
+  const evaluation = await evaluateHeldOut({ dataset, examples: evalExamples, shots: settings.BENCH_TRAIN_SHOTS, adapterPath: training.ggufAdapterPath, promptContext, engine: engineSettings, onProgress: (line) => log(`  ${line}`) });
   const evaluateSeconds = seconds(started);
 
   // The answer budget: the longest held-out reference, with room to spare (an extraction answer is ~30 tokens).
   const maxNewTokens = 96;
   started = performance.now();
   const heldOut = dataset.test.slice(0, evalExamples);
-  const torchTexts = await generateWithTorch({ environment, baseModelPath: located.modelPath, hfAdapterDir: training.hfAdapterDir, lines: heldOut, maxNewTokens, device: settings.BENCH_TRAIN_DEVICE });
+  const torchTexts = await generateWithTorch({ environment, baseModelPath: located.modelPath, hfAdapterDir: training.hfAdapterDir, lines: heldOut, promptContext, maxNewTokens, device: settings.BENCH_TRAIN_DEVICE });
   const torchSeconds = seconds(started);
-  const served = evaluation.specialistAnswers.map((answer) => answer?.content ?? null);
+  const served = evaluation.specialistAnswers.map((answer) => (answer === null ? null : servedText(answer)));
   const servedMatches = served.filter((text, index) => text !== null && sameAnswer(text, torchTexts[index] ?? '')).length;
-  const ungrammared = await generateWithoutGrammar({ dataset, examples: evalExamples, adapterPath: training.ggufAdapterPath, maxTokens: maxNewTokens, engine: engineSettings });
+  const ungrammared = await generateWithoutGrammar({ dataset, examples: evalExamples, adapterPath: training.ggufAdapterPath, promptContext, maxTokens: maxNewTokens, engine: engineSettings });
   const textMatches = ungrammared.filter((text, index) => text === torchTexts[index]).length;
   const textDifferences = ungrammared.flatMap((text, index) => (text === torchTexts[index] ? [] : [`  engine ${JSON.stringify(text)}\n  torch  ${JSON.stringify(torchTexts[index])}`]));
-  const torchCorrect = heldOut.filter((line, index) => sameAnswer(String(line.messages.at(-1)?.content ?? ''), torchTexts[index] ?? '')).length;
+  const torchCorrect = heldOut.filter((line, index) => sameAnswer(answerAsText(line.messages.at(-1)!), torchTexts[index] ?? '')).length;
 
   const round4 = (value: number) => Number(value.toFixed(4));
-  console.log(`\n${task} — SmolLM2-135M-Instruct Q4_1 in llama.cpp (${engineSettings.threads} threads, JSON-schema grammar), ${evalExamples} held-out examples whose values never occur in training`);
+  console.log(
+    `\n${task} — SmolLM2-135M-Instruct Q4_1 in llama.cpp (${engineSettings.threads} threads, ${isToolTask ? 'tool-call grammar, scored by tool-call match' : 'JSON-schema grammar'}), ` +
+      `${evalExamples} held-out examples whose values never occur in training`,
+  );
   console.log(
     formatComparisonTable([
       { label: 'zero-shot', run: evaluation.zeroShot },
@@ -148,7 +168,10 @@ try {
       backend: 'peft-lora',
       base: 'SmolLM2-135M-Instruct.Q4_1',
       task,
+      metric: evaluation.specialist.metric,
       device: settings.BENCH_TRAIN_DEVICE,
+      prompt_context: { system: promptContext.system !== null, tools: promptContext.tools !== null },
+      mean_example_tokens: Math.round(meanTokens),
       exact_unseen: round4(evaluation.specialist.accuracy),
       zero_shot_exact: round4(evaluation.zeroShot.accuracy),
       few_shot_exact: round4(evaluation.fewShot.accuracy),
@@ -176,6 +199,13 @@ try {
 } finally {
   if (settings.BENCH_TRAIN_KEEP === '1') log(`kept ${workDir}`);
   else await rm(workDir, { recursive: true, force: true });
+}
+
+/** What the engine served, as text comparable with torch's: the content, or a tool call as the grammar's JSON. */
+function servedText(answer: EngineResult): string {
+  const call = answer.toolCalls[0];
+  if (call === undefined) return answer.content ?? '';
+  return answerAsText({ role: 'assistant', content: null, tool_calls: [{ id: 'served', type: 'function', function: { name: call.name, arguments: call.arguments } }] });
 }
 
 /** Mean tokens per training example as the worker sees them (prompt cut to fit `maxLength`). */

@@ -5,10 +5,13 @@
  * in place of validation, so the baselines and the specialist are prompted and scored exactly as
  * `understudy select` would; a recording wrapper keeps the specialist's answers for the torch comparison.
  */
+import type { SharedPromptContext } from '../../src/contracts/shared-prompt-context.ts';
 import type { LoadedDataset } from '../../src/curate/dataset/read-dataset.ts';
 import { selectionScorer } from '../../src/evaluate/index.ts';
+import { toEngineTool } from '../../src/providers/engines/engine-request.ts';
 import { createLlamaCppEngine } from '../../src/providers/engines/llama-cpp-engine.ts';
 import type { EngineRequest, EngineResult, SpecialistEngine } from '../../src/providers/engines/specialist-engine.ts';
+import { specialistPrompt } from '../../src/providers/engines/specialist-prompt.ts';
 import { splitDatasetLine } from '../../src/select/few-shot-prompt.ts';
 import { runSelection, type CandidateRun } from '../../src/select/run-selection.ts';
 
@@ -50,6 +53,8 @@ export async function evaluateHeldOut(options: {
   examples: number;
   shots: number;
   adapterPath: string;
+  /** What the adapter was trained without (the specialist is prompted without it; the baselines see whole prompts). */
+  promptContext: SharedPromptContext | null;
   engine: EngineSettings;
   onProgress?: (line: string) => void;
 }): Promise<HeldOutEvaluation> {
@@ -69,6 +74,7 @@ export async function evaluateHeldOut(options: {
         origin: 'specialist',
         modes: ['specialist'],
         adapter: options.adapterPath,
+        prepareRequest: specialistPrompt('chat-template', options.promptContext).prepare,
         usdPerHour: null,
         open: async () => recordingEngine(await open(), specialistAnswers),
       },
@@ -89,13 +95,25 @@ export async function evaluateHeldOut(options: {
  * The adapter's greedy text without a grammar, for a token-for-token comparison with torch (which decodes
  * unconstrained): the same prompts, the same adapter, no response format.
  */
-export async function generateWithoutGrammar(options: { dataset: LoadedDataset; examples: number; adapterPath: string; maxTokens: number; engine: EngineSettings }): Promise<string[]> {
+export async function generateWithoutGrammar(options: {
+  dataset: LoadedDataset;
+  examples: number;
+  adapterPath: string;
+  promptContext: SharedPromptContext | null;
+  maxTokens: number;
+  engine: EngineSettings;
+}): Promise<string[]> {
   const engine = await createLlamaCppEngine({ modelPath: options.engine.modelPath, threads: options.engine.threads, contextSize: options.engine.contextSize, contextPoolSize: 1 });
   try {
     const texts: string[] = [];
     for (const line of options.dataset.test.slice(0, options.examples)) {
       const { prompt } = splitDatasetLine(line);
-      const result = await engine.complete({ messages: prompt, adapter: options.adapterPath, maxTokens: options.maxTokens });
+      // The specialist's own prompt (tools left out when it learned them), with no grammar. A task whose tools stay
+      // in the prompt is decoded under its tool grammar here: the engine describes tools only together with it.
+      const tools = (line.tools ?? []).flatMap(toEngineTool);
+      const prepared = specialistPrompt('chat-template', options.promptContext).prepare({ messages: prompt, ...(tools.length > 0 ? { tools } : {}) });
+      const shown = prepared.showTools === false ? undefined : prepared.tools;
+      const result = await engine.complete({ messages: prepared.messages, adapter: options.adapterPath, maxTokens: options.maxTokens, ...(shown === undefined ? {} : { tools: shown }) });
       texts.push(result.content ?? '');
     }
     return texts;

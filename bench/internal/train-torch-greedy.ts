@@ -5,6 +5,8 @@
  * detokenised by node-llama-cpp, for comparison with what the engine serves.
  */
 import { isDeepStrictEqual } from 'node:util';
+import type { SharedPromptContext } from '../../src/contracts/shared-prompt-context.ts';
+import { toEngineTool } from '../../src/providers/engines/engine-request.ts';
 import { getSharedLlama } from '../../src/providers/engines/internal/llama-instance.ts';
 import { pythonScriptPath, runPythonScript, type PythonEnvironment } from '../../src/providers/python/index.ts';
 import { splitDatasetLine } from '../../src/select/few-shot-prompt.ts';
@@ -16,6 +18,8 @@ export async function generateWithTorch(options: {
   baseModelPath: string;
   hfAdapterDir: string;
   lines: readonly FineTuneLine[];
+  /** What the adapter was trained without: left out of the prompts exactly as the engine leaves it out. */
+  promptContext: SharedPromptContext | null;
   maxNewTokens: number;
   device: 'cpu' | 'cuda' | 'auto';
 }): Promise<string[]> {
@@ -23,7 +27,9 @@ export async function generateWithTorch(options: {
   const model = await llama.loadModel({ modelPath: options.baseModelPath, gpuLayers: 0 });
   try {
     const renderer = createTrainingExampleRenderer(model);
-    const prompts = options.lines.map((line) => JSON.stringify({ tokens: renderer.renderPrompt(splitDatasetLine(line).prompt) }));
+    const prompts = options.lines.map((line) =>
+      JSON.stringify({ tokens: renderer.renderPrompt(splitDatasetLine(line).prompt, (line.tools ?? []).flatMap(toEngineTool), options.promptContext) }),
+    );
     const output = await runPythonScript(
       options.environment,
       pythonScriptPath('lora_generate.py'),

@@ -28,6 +28,11 @@ export const escalationReasonSchema = z.enum([
   'specialist_error',
   /** The request asks for something the specialist does not do (n > 1, audio, logprobs, …). */
   'unsupported_request',
+  /**
+   * The call's system prompt or tools differ from those the specialist was trained without (an edited prompt, a
+   * new tool argument): it never learned this prompt. A spike of these means the task changed and needs retraining.
+   */
+  'prompt_changed',
 ]);
 export type EscalationReason = z.infer<typeof escalationReasonSchema>;
 

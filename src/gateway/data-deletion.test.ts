@@ -183,7 +183,7 @@ describe('data deletion on SQLite', () => {
     writeFileSync(path.join(trainingDir, 'report.json'), JSON.stringify({ failures: [planted.a![0]] }));
     writeFileSync(path.join(cacheEntry, 'adapter.gguf'), adapterBytes);
     writeFileSync(path.join(cacheEntry, 'entry.json'), '{}');
-    await store.specialists.register({ id: 'sp_deleted', task: 'extract', name: 'extract-lora', status: 'ready', baseModel: 'base.gguf', adapterPath: path.join(trainingDir, 'adapter.gguf'), adapterHfDir: null, promptFormat: 'chat-template', datasetVersion: built.manifest.version, jobId: 'job_deleted', metrics: {}, createdAt: Date.now() });
+    await store.specialists.register({ id: 'sp_deleted', task: 'extract', name: 'extract-lora', status: 'ready', baseModel: 'base.gguf', adapterPath: path.join(trainingDir, 'adapter.gguf'), adapterHfDir: null, promptFormat: 'chat-template', promptContext: null, datasetVersion: built.manifest.version, jobId: 'job_deleted', metrics: {}, createdAt: Date.now() });
     await store.evaluations.put({ id: 'ev_deleted', specialistId: 'sp_deleted', task: 'extract', createdAt: Date.now(), examples: 1, agreement: 0, validRate: 1, metric: 'exact', passed: false, threshold: null, coverage: null, failures: [{ input: planted.b![0]!, expected: 'x', actual: 'y', score: 0, reason: 'mismatch' }] });
     await store.routes.put({ task: 'extract', mode: 'shadow', canaryShare: 0, specialistId: 'sp_deleted', confidenceThreshold: null, timeoutMs: 1000, auditShare: 0, automatic: true, updatedAt: Date.now(), reason: 'test' }, { actor: 'operator', reason: 'test' });
 

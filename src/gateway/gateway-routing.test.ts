@@ -11,6 +11,7 @@ import OpenAI from 'openai';
 import type { RoutePolicy } from '../contracts/route-policy.ts';
 import type { KnownTask } from '../contracts/task-signature.ts';
 import { locateSmolLm2 } from '../providers/engines/internal/llama-test-models.ts';
+import { systemDigest } from '../providers/engines/specialist-prompt.ts';
 import { startTestGateway, type TestGateway } from './testing/start-test-gateway.ts';
 
 const smolLm2 = await locateSmolLm2();
@@ -80,7 +81,7 @@ describe('the gateway routes declared tasks to a real specialist', { skip: smolL
         baseModel: smolLm2.modelPath,
         adapterPath: null,
         adapterHfDir: null,
-        promptFormat: 'chat-template',
+        promptFormat: 'chat-template', promptContext: null,
         datasetVersion: null,
         jobId: null,
         metrics: null,
@@ -95,7 +96,7 @@ describe('the gateway routes declared tasks to a real specialist', { skip: smolL
       baseModel: '/nonexistent/model.gguf',
       adapterPath: null,
       adapterHfDir: null,
-      promptFormat: 'chat-template',
+      promptFormat: 'chat-template', promptContext: null,
       datasetVersion: null,
       jobId: null,
       metrics: null,
@@ -196,6 +197,56 @@ describe('the gateway routes declared tasks to a real specialist', { skip: smolL
     const logged = await store.calls.list({ limit: 3 });
     assert.deepEqual(logged.map((call) => call.route), ['escalated', 'escalated', 'escalated']);
     assert.ok(logged.every((call) => call.routing?.escalationReason !== null));
+  });
+
+  it('serves a specialist trained without the system prompt only calls that carry that prompt, and escalates the rest as prompt_changed', async () => {
+    const store = harness.gateway.store;
+    assert.ok(smolLm2.verdict === 'found');
+    const learnedSystem = [{ role: 'system' as const, content: 'Extract the name and city as JSON.' }];
+    await store.tasks.upsert([knownTask('learned')]);
+    await store.specialists.register({
+      id: 'spec-learned',
+      task: 'learned',
+      name: 'smollm2-learned',
+      status: 'ready',
+      baseModel: smolLm2.modelPath,
+      adapterPath: null,
+      adapterHfDir: null,
+      promptFormat: 'chat-template',
+      promptContext: { system: systemDigest(learnedSystem), tools: null },
+      datasetVersion: null,
+      jobId: null,
+      metrics: null,
+      createdAt: Date.now(),
+    });
+    await store.routes.put(route('learned', 'spec-learned', {}), { actor: 'operator', reason: 'test setup' });
+    await harness.gateway.router!.warm();
+    const llmCallsBefore = harness.upstream.requests.length;
+
+    const same = await ask('learned');
+    assert.equal(same.response.headers.get('x-understudy-route'), 'specialist');
+    assert.deepEqual(Object.keys(JSON.parse(same.data.choices[0]!.message.content ?? '') as object).sort(), ['city', 'name']);
+
+    const edited = await client.chat.completions
+      .create(
+        {
+          model: 'gpt-4o-mini',
+          messages: [
+            { role: 'system', content: 'Extract the name, city and country as JSON.' },
+            { role: 'user', content: 'Extract the contact: "Hi, I am Maria Lopez from Porto."' },
+          ],
+          response_format: { type: 'json_schema', json_schema: { name: 'contact', schema: contactSchema } },
+          max_tokens: 60,
+        },
+        { headers: { 'x-understudy-task': 'learned' } },
+      )
+      .withResponse();
+    assert.equal(edited.response.headers.get('x-understudy-route'), 'escalated');
+    assert.equal(edited.response.headers.get('x-understudy-escalation'), 'prompt_changed');
+    assert.equal(harness.upstream.requests.length, llmCallsBefore + 1, 'only the edited call reached the LLM');
+    await harness.gateway.router!.idle();
+    const escalated = (await store.observations.list()).filter((observation) => observation.task === 'learned' && observation.kind === 'escalated');
+    assert.deepEqual(escalated.map((observation) => observation.escalationReason), ['prompt_changed']);
   });
 
   it('shadows without touching the answer, then promotes shadow → canary once the gate passes', async () => {

@@ -36,8 +36,11 @@ export interface RouteGovernorOptions {
   onChange?: (policy: RoutePolicy) => void;
 }
 
-/** Escalations that say something about the specialist's quality (a loading model or an odd request does not). */
-const qualityReasons: ReadonlySet<EscalationReason> = new Set(['invalid_output', 'low_confidence', 'timeout', 'specialist_error']);
+/**
+ * Escalations that say something about the specialist's fitness (a loading model or an odd request does not). A
+ * changed prompt counts: the specialist no longer fits the task as it is called now.
+ */
+const qualityReasons: ReadonlySet<EscalationReason> = new Set(['invalid_output', 'low_confidence', 'timeout', 'specialist_error', 'prompt_changed']);
 
 export function createRouteGovernor(options: RouteGovernorOptions): RouteGovernor {
   const { store, config } = options;

@@ -20,7 +20,7 @@ import { answerFromMessage, type AssistantAnswer } from '../evaluate/assistant-a
 import { scoreAnswer } from '../evaluate/score-answer.ts';
 import type { ScoreContext } from '../evaluate/score-context.ts';
 import { validateAnswer } from '../evaluate/validate-answer.ts';
-import { engineRequestFromChat } from '../providers/engines/engine-request.ts';
+import { engineRequestFromChat, toEngineTool } from '../providers/engines/engine-request.ts';
 import type { EngineResult } from '../providers/engines/specialist-engine.ts';
 import type { Store } from '../store/store.ts';
 import { answerConfidence } from '../evaluate/answer-confidence.ts';
@@ -209,6 +209,8 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
       return escalate('specialist_down', state.state === 'failed' ? `specialist failed to load: ${state.reason}` : 'specialist is loading');
     }
     if (!breakerFor(policy.specialistId).allow()) return escalate('specialist_down', 'circuit breaker open after consecutive failures');
+    const changed = promptMismatch(specialist, request);
+    if (changed !== null) return escalate('prompt_changed', changed);
     const auditShare = policy.mode === 'canary' ? Math.max(policy.auditShare, config.canaryAuditShare) : policy.auditShare;
     const audit = random() < auditShare;
     return { explanation: { ...base, comparison: audit ? 'audit' : null }, target: 'specialist', policy, specialist, context };
@@ -220,7 +222,8 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     const breaker = breakerFor(specialist.record.id);
     const outcome = await runSpecialist(specialist, request, decision.context, policy.timeoutMs);
     if (outcome.kind === 'failed') {
-      breaker.recordFailure();
+      // A changed prompt says nothing about the specialist's health.
+      if (outcome.reason !== 'prompt_changed') breaker.recordFailure();
       return { ok: false, reason: outcome.reason, detail: outcome.detail, latencyMs: outcome.latencyMs, confidence: null, valid: null };
     }
     breaker.recordSuccess();
@@ -340,10 +343,17 @@ function llmDecision(task: string | null, method: RoutingExplanation['classified
 
 type RunOutcome =
   | { kind: 'answered'; result: EngineResult; answer: AssistantAnswer }
-  | { kind: 'failed'; reason: 'timeout' | 'specialist_error'; detail: string; latencyMs: number };
+  | { kind: 'failed'; reason: 'timeout' | 'specialist_error' | 'prompt_changed'; detail: string; latencyMs: number };
+
+/** Why the specialist never learned this call's prompt (see ReadySpecialist.mismatch), or null. */
+function promptMismatch(specialist: ReadySpecialist, request: ChatCompletionRequest): string | null {
+  return specialist.mismatch({ messages: request.messages, tools: (request.tools ?? []).flatMap((tool) => toEngineTool(tool as Record<string, unknown>)) });
+}
 
 async function runSpecialist(specialist: ReadySpecialist, request: ChatCompletionRequest, context: ScoreContext, timeoutMs: number): Promise<RunOutcome> {
   const started = performance.now();
+  const changed = promptMismatch(specialist, request);
+  if (changed !== null) return { kind: 'failed', reason: 'prompt_changed', detail: changed, latencyMs: 0 };
   const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   // The race makes the limit hold even where an engine notices the abort signal late (between tokens, or never).

@@ -10,11 +10,16 @@ import type { SpecialistRecord } from '../store/store.ts';
 import { createLlamaCppEngine } from '../providers/engines/llama-cpp-engine.ts';
 import { createOpenAICompatibleEngine } from '../providers/engines/openai-compatible-engine.ts';
 import type { EngineRequest, EngineResult, SpecialistEngine } from '../providers/engines/specialist-engine.ts';
-import { compactTaskPrompt } from '../providers/engines/task-prompt.ts';
+import { specialistPrompt } from '../providers/engines/specialist-prompt.ts';
 
 export interface ReadySpecialist {
   record: SpecialistRecord;
-  /** Runs the specialist with its adapter and prompt format applied. */
+  /**
+   * Why this call is outside what the specialist learned (its system prompt or tools differ from those it was
+   * trained without), or null. The router escalates such calls (`prompt_changed`) without running the model.
+   */
+  mismatch(request: Pick<EngineRequest, 'messages' | 'tools'>): string | null;
+  /** Runs the specialist with its adapter and prompt format applied (rejects on a mismatch). */
   complete(request: EngineRequest): Promise<EngineResult>;
 }
 
@@ -66,15 +71,16 @@ export function createSpecialistPool(options: SpecialistPoolOptions): Specialist
     if (record === undefined) throw new Error(`specialist ${id} is not registered`);
     const engine = await engineFor(record);
     const adapter = record.adapterPath ?? undefined;
-    const prepare = record.promptFormat === 'task-prompt' ? compactTaskPrompt : (messages: EngineRequest['messages']) => messages;
+    const prompt = specialistPrompt(record.promptFormat, record.promptContext);
     const ready: ReadySpecialist = {
       record,
-      complete(request) {
-        return engine.complete({ ...request, messages: prepare(request.messages), ...(adapter === undefined ? {} : { adapter }) });
+      mismatch: (request) => prompt.mismatch(request.messages, request.tools),
+      async complete(request) {
+        return engine.complete({ ...prompt.prepare(request), ...(adapter === undefined ? {} : { adapter }) });
       },
     };
     // Create the adapter's context now, so the first routed call does not pay for it.
-    if (engine.kind === 'llama-cpp') await ready.complete({ messages: [{ role: 'user', content: 'ping' }], maxTokens: 1 });
+    if (engine.kind === 'llama-cpp') await engine.complete({ messages: [{ role: 'user', content: 'ping' }], maxTokens: 1, ...(adapter === undefined ? {} : { adapter }) });
     return ready;
   }
 

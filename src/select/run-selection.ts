@@ -13,7 +13,7 @@
 import type { ChatMessage } from '../contracts/chat-completion.ts';
 import type { LoadedDataset } from '../curate/dataset/read-dataset.ts';
 import type { FineTuneMessage } from '../curate/dataset/training-example.ts';
-import type { EngineResult, EngineTokenLogprob, SpecialistEngine } from '../providers/engines/specialist-engine.ts';
+import type { EngineRequest, EngineResult, EngineTokenLogprob, SpecialistEngine } from '../providers/engines/specialist-engine.ts';
 import { engineRequestFromChat } from '../providers/engines/engine-request.ts';
 import { answerAsText, splitDatasetLine, withFewShotExamples } from './few-shot-prompt.ts';
 
@@ -50,8 +50,11 @@ export interface SelectionCandidate {
   modes: SelectionMode[];
   /** LoRA adapter (path or served name) for the `specialist` mode. */
   adapter?: string;
-  /** Reshapes the task's messages into the candidate's own prompt format (e.g. a compact task prompt). */
-  preparePrompt?: (messages: ChatMessage[]) => ChatMessage[];
+  /**
+   * Reshapes the request into the candidate's own prompt format (a compact task prompt, a prompt without the
+   * context it learned: specialist-prompt.ts); a throw fails that example with the reason.
+   */
+  prepareRequest?: (request: EngineRequest) => EngineRequest;
   /** Bytes of weights to hold in memory, when known (file size, or the catalog's estimate). */
   memoryBytes?: number;
   licence?: string;
@@ -200,14 +203,12 @@ export async function runSelection(options: RunSelectionOptions): Promise<Select
           const { prompt, answer } = splitDatasetLine(line);
           const tools = line.tools ?? null;
           const asked = mode === 'few-shot' ? withFewShotExamples(prompt, examples) : prompt;
-          const messages = candidate.preparePrompt === undefined ? asked : candidate.preparePrompt(asked);
           const reference = toScoredAnswer(answer);
           let result: EngineResult | null = null;
           let failure: string | null = null;
           try {
-            result = await engine.complete(
-              engineRequestFromChat({ messages, tools, responseFormat, maxTokens, adapter: mode === 'specialist' ? candidate.adapter : undefined, logprobs: options.answerConfidence !== undefined, signal: options.signal }),
-            );
+            const request = engineRequestFromChat({ messages: asked, tools, responseFormat, maxTokens, adapter: mode === 'specialist' ? candidate.adapter : undefined, logprobs: options.answerConfidence !== undefined, signal: options.signal });
+            result = await engine.complete(candidate.prepareRequest === undefined ? request : candidate.prepareRequest(request));
           } catch (error) {
             if (options.signal?.aborted) throw error;
             failure = error instanceof Error ? error.message : String(error);

@@ -1,11 +1,13 @@
 /**
  * A trained specialist as a selection candidate: served the way the router will serve it — its base GGUF with
  * its LoRA adapter, its own whole model (micro specialists), or its model on an OpenAI-compatible server
- * (hosted fine-tunes, vLLM multi-LoRA) — and prompted with the task's own messages only (no few-shot).
+ * (hosted fine-tunes, vLLM multi-LoRA) — and prompted with the task's own messages only (no few-shot), less what
+ * it was trained without (specialist-prompt.ts).
  */
 import { createLlamaCppEngine } from '../providers/engines/llama-cpp-engine.ts';
 import { createOpenAICompatibleEngine } from '../providers/engines/openai-compatible-engine.ts';
-import { compactTaskPrompt } from '../providers/engines/task-prompt.ts';
+import type { SharedPromptContext } from '../contracts/shared-prompt-context.ts';
+import { specialistPrompt } from '../providers/engines/specialist-prompt.ts';
 import type { SelectionCandidate } from './run-selection.ts';
 
 export interface ServableSpecialist {
@@ -18,6 +20,8 @@ export interface ServableSpecialist {
   apiKeyEnv?: string;
   /** `task-prompt`: only the final user message is sent (specialists trained from scratch). Default chat-template. */
   promptFormat?: 'chat-template' | 'task-prompt';
+  /** The system prompt and tools it was trained without; default none. */
+  promptContext?: SharedPromptContext | null;
 }
 
 export function specialistCandidate(specialist: ServableSpecialist, settings: { threads: number; contextSize: number; usdPerHour: number | null }): SelectionCandidate {
@@ -26,7 +30,7 @@ export function specialistCandidate(specialist: ServableSpecialist, settings: { 
     label: specialist.name,
     origin: 'specialist' as const,
     modes: ['specialist' as const],
-    ...(specialist.promptFormat === 'task-prompt' ? { preparePrompt: compactTaskPrompt } : {}),
+    prepareRequest: specialistPrompt(specialist.promptFormat ?? 'chat-template', specialist.promptContext ?? null).prepare,
   };
   const served = /^https?:\/\//.test(specialist.model) ? specialist.model : null;
   if (served !== null) {

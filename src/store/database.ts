@@ -158,6 +158,8 @@ export interface SpecialistTable {
   /** The adapter in Hugging Face PEFT format (vLLM multi-LoRA), when exported. */
   adapter_hf_dir: string | null;
   prompt_format: 'chat-template' | 'task-prompt';
+  /** `JSON.stringify(SharedPromptContext)`, or null: the specialist sees whole prompts. */
+  prompt_context_json: string | null;
   dataset_version: string | null;
   job_id: string | null;
   metrics_json: string | null;

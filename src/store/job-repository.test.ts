@@ -73,7 +73,7 @@ for (const testEngine of storeTestEngines()) {
     });
 
     it('registers specialists and lists the ready ones of a task, newest first', async () => {
-      const base = { task: 'support/extract-order', status: 'ready' as const, baseModel: '/m/base.gguf', adapterHfDir: null, promptFormat: 'chat-template' as const, datasetVersion: 'v-0123456789ab', jobId: null, metrics: { exact: 0.97 } };
+      const base = { task: 'support/extract-order', status: 'ready' as const, baseModel: '/m/base.gguf', adapterHfDir: null, promptFormat: 'chat-template' as const, promptContext: null, datasetVersion: 'v-0123456789ab', jobId: null, metrics: { exact: 0.97 } };
       await store.specialists.register({ ...base, id: 'sp_1', name: 'one', adapterPath: '/a/1.gguf', createdAt: 1 });
       await store.specialists.register({ ...base, id: 'sp_2', name: 'two', adapterPath: '/a/2.gguf', createdAt: 2 });
       await store.specialists.register({ ...base, id: 'sp_3', task: 'other', name: 'three', adapterPath: null, createdAt: 3 });
@@ -83,6 +83,10 @@ for (const testEngine of storeTestEngines()) {
       assert.deepEqual((await store.specialists.list({ task: 'support/extract-order' })).map((record) => record.id), ['sp_1']);
       assert.equal((await store.specialists.list({ task: 'support/extract-order', includeRetired: true })).length, 2);
       assert.deepEqual((await store.specialists.get('sp_1'))?.metrics, { exact: 0.97 });
+      assert.equal((await store.specialists.get('sp_1'))?.promptContext, null);
+      const learned = { system: 'a'.repeat(64), tools: null };
+      await store.specialists.register({ ...base, id: 'sp_4', name: 'four', adapterPath: '/a/4.gguf', promptContext: learned, createdAt: 5 });
+      assert.deepEqual((await store.specialists.get('sp_4'))?.promptContext, learned, 'the prompt context it was trained without comes back');
     });
   });
 }

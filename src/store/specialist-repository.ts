@@ -1,5 +1,6 @@
 /** Registered specialists (see `SpecialistRepository` in store.ts): plain rows, newest first. */
 import type { Kysely, Selectable } from 'kysely';
+import { sharedPromptContextSchema } from '../contracts/shared-prompt-context.ts';
 import type { Database, SpecialistTable } from './database.ts';
 import type { SpecialistRecord, SpecialistRepository } from './store.ts';
 
@@ -13,6 +14,7 @@ function toRecord(row: Selectable<SpecialistTable>): SpecialistRecord {
     adapterPath: row.adapter_path,
     adapterHfDir: row.adapter_hf_dir,
     promptFormat: row.prompt_format,
+    promptContext: row.prompt_context_json === null ? null : sharedPromptContextSchema.parse(JSON.parse(row.prompt_context_json)),
     datasetVersion: row.dataset_version,
     jobId: row.job_id,
     metrics: row.metrics_json === null ? null : (JSON.parse(row.metrics_json) as unknown),
@@ -34,6 +36,7 @@ export function createSpecialistRepository(db: Kysely<Database>): SpecialistRepo
           adapter_path: record.adapterPath,
           adapter_hf_dir: record.adapterHfDir,
           prompt_format: record.promptFormat,
+          prompt_context_json: record.promptContext === null ? null : JSON.stringify(record.promptContext),
           dataset_version: record.datasetVersion,
           job_id: record.jobId,
           metrics_json: record.metrics === null || record.metrics === undefined ? null : JSON.stringify(record.metrics),

@@ -8,6 +8,7 @@ import type { CallRecord, CallSource, CallStatus } from '../contracts/call-recor
 import type { ObservationKind, RouteEvent, RouteObservation, RoutePolicy } from '../contracts/route-policy.ts';
 import type { StoredEvaluation } from '../contracts/dashboard-api.ts';
 import type { KnownTask } from '../contracts/task-signature.ts';
+import type { SharedPromptContext } from '../contracts/shared-prompt-context.ts';
 import type { Database, JobStatus } from './database.ts';
 
 export type { JobStatus };
@@ -209,6 +210,8 @@ export interface SpecialistRecord {
   adapterPath: string | null;
   adapterHfDir: string | null;
   promptFormat: 'chat-template' | 'task-prompt';
+  /** The system prompt and tools it was trained without (specialist-prompt.ts); null: it sees whole prompts. */
+  promptContext: SharedPromptContext | null;
   datasetVersion: string | null;
   jobId: string | null;
   metrics: unknown;

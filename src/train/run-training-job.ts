@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UnderstudyError } from '../contracts/errors.ts';
+import type { SharedPromptContext } from '../contracts/shared-prompt-context.ts';
 import { taskSlug } from '../curate/dataset/internal/dataset-paths.ts';
 import { readDataset } from '../curate/dataset/read-dataset.ts';
 import { runSelection, type SelectionCandidate, type SelectionScorer } from '../select/run-selection.ts';
@@ -133,7 +134,8 @@ async function execute(job: JobRecord, options: RunTrainingJobOptions, signal: A
   const name = spec.name ?? `${taskSlug(spec.task)}-${spec.backend}-${job.id.slice(-6)}`;
   report({ phase: 'verify', message: `serving the specialist on ${Math.min(spec.verifyExamples, dataset.validation.length)} validation examples` });
   const promptFormat = artifacts.backend === 'micro' ? 'task-prompt' : 'chat-template';
-  const candidate = servingCandidate(specialistId, name, artifacts, promptFormat, options.threads ?? 1);
+  const promptContext = artifacts.promptContext ?? null;
+  const candidate = servingCandidate(specialistId, name, artifacts, promptFormat, promptContext, options.threads ?? 1);
   const verification = await runSelection({ dataset, candidates: [candidate], scorer: options.scorer, limit: spec.verifyExamples, shots: 0, signal });
   const unreachable = verification.unreachable[0];
   if (unreachable !== undefined) throw new UnderstudyError('internal_error', `The trained specialist does not load in the runtime: ${unreachable.reason}`);
@@ -181,6 +183,7 @@ async function execute(job: JobRecord, options: RunTrainingJobOptions, signal: A
     adapterPath: artifacts.adapterPath,
     adapterHfDir: artifacts.adapterHfDir,
     promptFormat,
+    promptContext,
     datasetVersion: dataset.manifest.version,
     jobId: job.id,
     metrics: { ...artifacts.metrics, validationAgreement: checked.agreement, validationExamples: checked.examples, validRate: checked.validRate, trainSeconds },
@@ -201,10 +204,17 @@ async function execute(job: JobRecord, options: RunTrainingJobOptions, signal: A
 }
 
 /** The trained result as model selection's candidate, served as the router will serve it. */
-function servingCandidate(id: string, name: string, artifacts: TrainingArtifacts, promptFormat: 'chat-template' | 'task-prompt', threads: number): SelectionCandidate {
+function servingCandidate(
+  id: string,
+  name: string,
+  artifacts: TrainingArtifacts,
+  promptFormat: 'chat-template' | 'task-prompt',
+  promptContext: SharedPromptContext | null,
+  threads: number,
+): SelectionCandidate {
   const model = artifacts.served !== undefined ? `${artifacts.served.baseUrl}#${artifacts.served.model}` : (artifacts.modelPath ?? artifacts.baseModel);
   return specialistCandidate(
-    { id, name, model, adapterPath: artifacts.adapterPath, promptFormat, ...(artifacts.served?.apiKeyEnv === undefined ? {} : { apiKeyEnv: artifacts.served.apiKeyEnv }) },
+    { id, name, model, adapterPath: artifacts.adapterPath, promptFormat, promptContext, ...(artifacts.served?.apiKeyEnv === undefined ? {} : { apiKeyEnv: artifacts.served.apiKeyEnv }) },
     { threads, contextSize: 4096, usdPerHour: null },
   );
 }

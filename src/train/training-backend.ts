@@ -4,6 +4,7 @@
  * dataset into artifacts the runtime can serve; the runner (run-training-job.ts) then proves them in the
  * engine and registers the specialist, so a backend never registers anything itself.
  */
+import type { SharedPromptContext } from '../contracts/shared-prompt-context.ts';
 import type { LoadedDataset } from '../curate/dataset/read-dataset.ts';
 
 export type TrainingBackendName = 'lora' | 'micro' | 'hosted';
@@ -44,6 +45,8 @@ export interface TrainingArtifacts {
   /** Hosted backends: the provider's fine-tuned model name and the API it is served from. */
   served?: { baseUrl: string; model: string; /** Env var holding the key that serves it (never the key). */ apiKeyEnv?: string };
   steps: number;
+  /** The system prompt and tools the specialist was trained without (LoRA); absent or null: it sees whole prompts. */
+  promptContext?: SharedPromptContext | null;
   /** Training loss per step, for the loss curve in the training report. */
   lossCurve: Array<{ step: number; loss: number }>;
   metrics: Record<string, number | null>;

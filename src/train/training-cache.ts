@@ -14,12 +14,14 @@ import { existsSync, statSync } from 'node:fs';
 import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { sharedPromptContextSchema } from '../contracts/shared-prompt-context.ts';
 import { cacheDirectory } from '../providers/cache-directory.ts';
 import { defaultBaseModel } from '../providers/models/default-base-model.ts';
 import type { TrainingArtifacts } from './training-backend.ts';
 import type { TrainJobSpec } from './training-job.ts';
 
-const entryFormatVersion = 1;
+/** 2: artifacts carry the prompt context a LoRA was trained without (entries of 1 were trained on whole prompts). */
+const entryFormatVersion = 2;
 const entryFileName = 'entry.json';
 
 /** What a cache hit gives back: the artifacts (paths inside the cache) and how long the original training took. */
@@ -45,6 +47,7 @@ const entrySchema = z.object({
     adapterHfDir: z.string().nullable(),
     modelPath: z.string().nullable(),
     steps: z.number(),
+    promptContext: sharedPromptContextSchema.nullable(),
     lossCurve: z.array(z.object({ step: z.number(), loss: z.number() })),
     metrics: z.record(z.string(), z.number().nullable()),
   }),
@@ -138,6 +141,7 @@ export async function storeCachedTraining(dataDir: string, key: string, artifact
         baseModel: artifacts.baseModel,
         ...relative,
         steps: artifacts.steps,
+        promptContext: artifacts.promptContext ?? null,
         lossCurve: artifacts.lossCurve,
         metrics: artifacts.metrics,
       },

@@ -58,7 +58,7 @@ export function createEvalCommand(): Command {
           const known = specialists.map((entry) => `${entry.id} (${entry.name})`).join(', ') || 'none (understudy train TASK)';
           throw new UnderstudyError('not_found', `${matches.length > 1 ? `'${specialistName}' names ${matches.length} specialists; use the id` : `No specialist '${specialistName}' for ${dataset.manifest.task}`}. Known: ${known}.`);
         }
-        const candidate = specialistCandidate({ id: specialist.id, name: specialist.name, model: specialist.baseModel, adapterPath: specialist.adapterPath, promptFormat: specialist.promptFormat }, { threads, contextSize: 4096, usdPerHour: null });
+        const candidate = specialistCandidate({ id: specialist.id, name: specialist.name, model: specialist.baseModel, adapterPath: specialist.adapterPath, promptFormat: specialist.promptFormat, promptContext: specialist.promptContext }, { threads, contextSize: 4096, usdPerHour: null });
         const showProgress = process.stderr.isTTY === true && !options.json;
         const result = await evaluateSpecialist({
           dataset,

@@ -39,7 +39,7 @@ describe('understudy routes and economics', () => {
         baseModel: '/models/base.gguf',
         adapterPath: '/models/one.gguf',
         adapterHfDir: null,
-        promptFormat: 'chat-template',
+        promptFormat: 'chat-template', promptContext: null,
         datasetVersion: null,
         jobId: null,
         metrics: null,

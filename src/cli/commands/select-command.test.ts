@@ -88,7 +88,7 @@ describe('understudy select', { skip }, () => {
     const store = await openStore({ dataDir: path.join(workDir, '.understudy') });
     try {
       // SmolLM2 without an adapter, registered as if trained: a real model that will not pass a 98% gate.
-      await store.specialists.register({ id: 'sp_untrained', task: taskId, name: 'smollm2-untrained', status: 'ready', baseModel: smolLm2.modelPath, adapterPath: null, adapterHfDir: null, promptFormat: 'chat-template', datasetVersion: null, jobId: null, metrics: null, createdAt: Date.now() });
+      await store.specialists.register({ id: 'sp_untrained', task: taskId, name: 'smollm2-untrained', status: 'ready', baseModel: smolLm2.modelPath, adapterPath: null, adapterHfDir: null, promptFormat: 'chat-template', promptContext: null, datasetVersion: null, jobId: null, metrics: null, createdAt: Date.now() });
     } finally {
       await store.close();
     }

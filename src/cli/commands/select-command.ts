@@ -93,7 +93,7 @@ export function createSelectCommand(): Command {
         }
         candidates.push(...extra);
         for (const specialist of await store.specialists.list({ task: dataset.manifest.task })) {
-          candidates.push(specialistCandidate({ id: specialist.id, name: specialist.name, model: specialist.baseModel, adapterPath: specialist.adapterPath, promptFormat: specialist.promptFormat }, settings));
+          candidates.push(specialistCandidate({ id: specialist.id, name: specialist.name, model: specialist.baseModel, adapterPath: specialist.adapterPath, promptFormat: specialist.promptFormat, promptContext: specialist.promptContext }, settings));
         }
         if (candidates.length === 0) throw new UnderstudyError('not_found', 'No candidate can run here: no catalog model within the constraints has weights on this machine (understudy models pull) and no --candidate was given.');
 

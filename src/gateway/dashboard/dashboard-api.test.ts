@@ -26,7 +26,7 @@ function knownTask(id: string, source: KnownTask['source']): KnownTask {
 }
 
 function specialist(id: string, task: string, status: SpecialistRecord['status'] = 'ready'): SpecialistRecord {
-  return { id, task, name: `${id}-name`, status, baseModel: '/nonexistent/model.gguf', adapterPath: null, adapterHfDir: null, promptFormat: 'chat-template', datasetVersion: null, jobId: null, metrics: null, createdAt: start };
+  return { id, task, name: `${id}-name`, status, baseModel: '/nonexistent/model.gguf', adapterPath: null, adapterHfDir: null, promptFormat: 'chat-template', promptContext: null, datasetVersion: null, jobId: null, metrics: null, createdAt: start };
 }
 
 function call(id: string, minute: number, overrides: Partial<CallRecord>): CallRecord {

@@ -94,7 +94,7 @@ export async function startDashboardFixture(): Promise<DashboardFixture> {
         baseModel,
         adapterPath: null,
         adapterHfDir: null,
-        promptFormat: 'chat-template',
+        promptFormat: 'chat-template', promptContext: null,
         datasetVersion: null,
         jobId: null,
         metrics: null,

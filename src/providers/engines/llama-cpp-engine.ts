@@ -96,7 +96,7 @@ export async function createLlamaCppEngine(options: LlamaCppEngineOptions): Prom
     }
     const tools = request.tools !== undefined && request.tools.length > 0 ? request.tools : undefined;
     const grammar = await grammarFor(grammars, request, tools);
-    const prompt = renderer.render(request.messages, tools);
+    const prompt = renderer.render(request.messages, request.showTools === false ? undefined : tools);
     if (prompt.tokens.length >= contextSize) {
       throw new UnderstudyError('invalid_request', `The prompt is ${prompt.tokens.length} tokens; the context holds ${contextSize}.`, { param: 'messages' });
     }

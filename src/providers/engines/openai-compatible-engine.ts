@@ -90,6 +90,10 @@ export function createOpenAICompatibleEngine(options: OpenAICompatibleEngineOpti
     if (request.tools && request.tools.length > 0 && !supports.tools) {
       throw new UnderstudyError('invalid_request', `Engine for "${servedModel}" at ${endpoint} is configured without tool support`);
     }
+    if (request.showTools === false && request.tools !== undefined && request.tools.length > 0) {
+      // A chat-completions server describes every tool it is given in the prompt; it cannot be told not to.
+      throw new UnderstudyError('invalid_request', `Engine for "${servedModel}" at ${endpoint} cannot leave the tools out of the prompt (a specialist trained without them is served by the embedded engine)`);
+    }
     const body = JSON.stringify(buildOpenAIChatBody(request, servedModel, supports));
     const startedAt = performance.now();
     let status = 0;

@@ -22,6 +22,11 @@ export interface EngineRequest {
   messages: ChatMessage[];
   /** When given, the model must answer with exactly one call of one of these tools (constrained decoding). */
   tools?: EngineTool[];
+  /**
+   * Whether the tools are described in the prompt (default true). False for a specialist that learned them
+   * (see specialist-prompt.ts): they still constrain the answer, at no prompt tokens.
+   */
+  showTools?: boolean;
   responseFormat?: EngineResponseFormat;
   maxTokens?: number;
   /** 0 (default) is greedy decoding: reproducible answers. */

@@ -12,6 +12,7 @@ import { evaluationsMigration } from './0005-evaluations.ts';
 import { apiKeyLimitsMigration } from './0006-api-key-limits.ts';
 import { dataDeletionMigration } from './0007-data-deletion.ts';
 import { discoveredTaskMigration } from './0008-discovered-task.ts';
+import { specialistPromptContextMigration } from './0009-specialist-prompt-context.ts';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001-initial': initialMigration,
@@ -22,6 +23,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0006-api-key-limits': apiKeyLimitsMigration,
   '0007-data-deletion': dataDeletionMigration,
   '0008-discovered-task': discoveredTaskMigration,
+  '0009-specialist-prompt-context': specialistPromptContextMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -27,6 +27,7 @@ export const loraHyperparametersSchema = z.strictObject({
   warmupSteps: z.number().int().min(0),
   weightDecay: z.number().min(0),
   checkpointEverySteps: z.number().int().positive(),
+  omitSharedContext: z.boolean(),
 }).partial();
 
 /** Hyper-parameters from a job spec, or an `invalid_request` naming every bad key. */
@@ -83,6 +84,7 @@ export function createLoraBackend(): TrainingBackend {
         adapterHfDir: result.hfAdapterDir,
         modelPath: null,
         steps: result.steps,
+        promptContext: result.promptContext,
         lossCurve,
         metrics: { trainLoss: result.metrics.trainLoss, firstLoss: result.metrics.firstLoss, evalLoss: result.metrics.evalLoss, secondsPerStep: result.metrics.secondsPerStep },
       };

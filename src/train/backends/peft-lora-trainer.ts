@@ -5,7 +5,9 @@
  *
  * Examples are OpenAI chat fine-tuning lines. They are rendered and tokenised here with the llama.cpp engine's
  * own prompt renderer, so the worker (python/train_lora.py) only sees token ids and training cannot drift
- * from serving. The worker checkpoints into `outputDir`; calling again with the same `outputDir` resumes.
+ * from serving. By default the system prompt and tools that every training example shares are left out of the
+ * prompts (`omitSharedContext`, see specialist-prompt.ts) and returned as `promptContext`, which the specialist
+ * must be served with. The worker checkpoints into `outputDir`; calling again with the same `outputDir` resumes.
  * Aborting the signal asks the worker to checkpoint and stop, then rejects with the signal's reason.
  *
  * Torch comes from Debian (`apt-get install python3-torch libopenblas0-pthread`), see
@@ -18,6 +20,7 @@
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UnderstudyError } from '../../contracts/errors.ts';
+import type { SharedPromptContext } from '../../contracts/shared-prompt-context.ts';
 import { getSharedLlama } from '../../providers/engines/internal/llama-instance.ts';
 import {
   ensurePythonEnvironment,
@@ -27,7 +30,8 @@ import {
   type PythonEnvironment,
   type PythonEnvironmentProgress,
 } from '../../providers/python/index.ts';
-import { createTrainingExampleRenderer, readTrainingLines, type TokenizedExample } from './internal/render-training-examples.ts';
+import { findSharedPromptContext } from '../../providers/engines/specialist-prompt.ts';
+import { createTrainingExampleRenderer, readTrainingLines, trainingLineTools, type TokenizedExample, type TrainingLine } from './internal/render-training-examples.ts';
 import { runTrainingWorker, type WorkerEvent } from './internal/run-training-worker.ts';
 
 export interface LoraHyperparameters {
@@ -53,6 +57,11 @@ export interface LoraHyperparameters {
   warmupSteps: number;
   weightDecay: number;
   checkpointEverySteps: number;
+  /**
+   * Leave the system prompt and tools every training example shares out of the prompts (the adapter learns
+   * them; a tool loop's examples shrink ~4×, and so does their training and serving time). Default true.
+   */
+  omitSharedContext: boolean;
 }
 
 export type LoraTargetModule = 'q_proj' | 'k_proj' | 'v_proj' | 'o_proj' | 'gate_proj' | 'up_proj' | 'down_proj';
@@ -72,6 +81,7 @@ export const defaultLoraHyperparameters: LoraHyperparameters = {
   warmupSteps: 0,
   weightDecay: 0,
   checkpointEverySteps: 50,
+  omitSharedContext: true,
 };
 
 export type LoraTrainingProgress =
@@ -106,6 +116,8 @@ export interface LoraTrainingResult {
   ggufAdapterPath: string;
   metrics: { trainLoss: number; firstLoss: number; evalLoss: number | null; secondsPerStep: number | null };
   steps: number;
+  /** What was left out of the prompts; the adapter must be served with it (specialist-prompt.ts). */
+  promptContext: SharedPromptContext;
 }
 
 const environmentName = 'train';
@@ -156,7 +168,7 @@ export async function trainLoraAdapter(options: TrainLoraAdapterOptions): Promis
 
   const trainTokensPath = path.join(outputDir, 'train-tokens.jsonl');
   const evalTokensPath = options.evalFile === undefined ? null : path.join(outputDir, 'eval-tokens.jsonl');
-  const examples = await renderTrainingFiles(options.baseModelPath, [
+  const { examples, promptContext } = await renderTrainingFiles(options.baseModelPath, hyperparameters.omitSharedContext, [
     { source: options.trainFile, target: trainTokensPath },
     ...(options.evalFile === undefined || evalTokensPath === null ? [] : [{ source: options.evalFile, target: evalTokensPath }]),
   ]);
@@ -206,6 +218,7 @@ export async function trainLoraAdapter(options: TrainLoraAdapterOptions): Promis
         secondsPerStep: done.metrics.seconds_per_step,
       },
       steps: done.steps,
+      promptContext,
     };
   }
   if (options.signal?.aborted === true) throw options.signal.reason;
@@ -217,7 +230,15 @@ export async function trainLoraAdapter(options: TrainLoraAdapterOptions): Promis
   );
 }
 
-async function renderTrainingFiles(baseModelPath: string, files: Array<{ source: string; target: string }>): Promise<number> {
+/**
+ * Tokenises the files with the engine's renderer. The shared context is found on the first (training) file and
+ * applied to every file, so validation loss is measured on prompts shaped as they will be served.
+ */
+async function renderTrainingFiles(
+  baseModelPath: string,
+  omitSharedContext: boolean,
+  files: Array<{ source: string; target: string }>,
+): Promise<{ examples: number; promptContext: SharedPromptContext }> {
   for (const { source } of files) {
     await access(source).catch((error: unknown) => {
       throw new UnderstudyError('not_found', `Training file ${source} cannot be read.`, { cause: error });
@@ -229,15 +250,20 @@ async function renderTrainingFiles(baseModelPath: string, files: Array<{ source:
   });
   try {
     const renderer = createTrainingExampleRenderer(model);
+    let promptContext: SharedPromptContext = { system: null, tools: null };
     let count = 0;
-    for (const { source, target } of files) {
-      const rows: TokenizedExample[] = [];
-      for await (const line of readTrainingLines(source)) rows.push(renderer.render(line));
-      if (rows.length === 0) throw new UnderstudyError('invalid_request', `Training file ${source} holds no examples.`);
+    for (const [index, { source, target }] of files.entries()) {
+      const lines: TrainingLine[] = [];
+      for await (const line of readTrainingLines(source)) lines.push(line);
+      if (lines.length === 0) throw new UnderstudyError('invalid_request', `Training file ${source} holds no examples.`);
+      if (index === 0 && omitSharedContext) {
+        promptContext = findSharedPromptContext(lines.map((line) => ({ messages: line.messages.slice(0, -1), tools: trainingLineTools(line) })));
+      }
+      const rows: TokenizedExample[] = lines.map((line) => renderer.render(line, promptContext));
       await writeFile(target, rows.map((row) => JSON.stringify(row)).join('\n') + '\n');
       count += rows.length;
     }
-    return count;
+    return { examples: count, promptContext };
   } finally {
     await model.dispose();
   }

@@ -17,6 +17,7 @@ export const escalationReasons: Array<{ reason: EscalationReason; label: string 
   { reason: 'specialist_down', label: 'Specialist down' },
   { reason: 'specialist_error', label: 'Specialist error' },
   { reason: 'unsupported_request', label: 'Unsupported request' },
+  { reason: 'prompt_changed', label: 'Prompt changed' },
 ];
 
 function reasonLabel(reason: EscalationReason | null): string {

@@ -1,27 +1,11 @@
 /**
  * Deterministic JSON and hashing for datasets: dedup keys, split buckets, file hashes and dataset versions
- * must not depend on key order or on the run, so everything hashed goes through `canonicalJson` first.
+ * must not depend on key order or on the run, so everything hashed goes through `canonicalJson` first (which
+ * lives in contracts, shared with the serving side).
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../../contracts/canonical-json.ts';
 
-/** JSON with object keys sorted at every level; `undefined` members are dropped as `JSON.stringify` does. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const sorted: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
-    return sorted;
-  }
-  return value;
-}
-
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+export { canonicalJson, sha256Hex } from '../../../contracts/canonical-json.ts';
 
 /** A number in [0, 1) fixed by `seed` and `key`: the same inputs give the same bucket on every run. */
 export function seededUnit(seed: string, key: string): number {

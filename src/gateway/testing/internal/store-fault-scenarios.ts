@@ -285,7 +285,7 @@ export const specialistCrash: FaultScenario = {
         baseModel: `${specialist.url}#faults-specialist`,
         adapterPath: null,
         adapterHfDir: null,
-        promptFormat: 'chat-template',
+        promptFormat: 'chat-template', promptContext: null,
         datasetVersion: null,
         jobId: null,
         metrics: null,

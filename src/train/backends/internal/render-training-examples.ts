@@ -4,6 +4,8 @@
  * `createLlamaCppEngine` feeds the model for the same messages and tools, and the answer is the text the
  * engine expects back (content, or a tool call as `{"name": …, "arguments": …}`, the shape its grammar
  * forces), followed by the model's end-of-turn token. One renderer and one tokenizer, so no train/serve skew.
+ * Given a shared context (specialist-prompt.ts), the system prompt and tool descriptions every example shares
+ * are left out exactly as the serving side leaves them out.
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -12,7 +14,9 @@ import { z } from 'zod';
 import { chatMessageSchema, chatToolSchema, type ChatMessage } from '../../../contracts/chat-completion.ts';
 import { UnderstudyError } from '../../../contracts/errors.ts';
 import { createLlamaPromptRenderer } from '../../../providers/engines/internal/llama-prompt.ts';
+import type { SharedPromptContext } from '../../../contracts/shared-prompt-context.ts';
 import type { EngineTool } from '../../../providers/engines/specialist-engine.ts';
+import { leaveOutSharedContext, specialistPrompt } from '../../../providers/engines/specialist-prompt.ts';
 
 /** One line of an OpenAI chat fine-tuning file; the last message is the answer to learn. */
 export const trainingLineSchema = z.looseObject({
@@ -27,9 +31,15 @@ export interface TokenizedExample {
 }
 
 export interface TrainingExampleRenderer {
-  render(line: TrainingLine): TokenizedExample;
-  /** The prompt tokens alone, for comparing generations. */
-  renderPrompt(messages: ChatMessage[], tools?: EngineTool[]): number[];
+  /** With a context, the shared parts are left out where the line has them (a line that differs keeps all). */
+  render(line: TrainingLine, context?: SharedPromptContext | null): TokenizedExample;
+  /** The prompt tokens alone, for comparing generations (same context rule). */
+  renderPrompt(messages: ChatMessage[], tools?: EngineTool[], context?: SharedPromptContext | null): number[];
+}
+
+/** The tools of a training line in the engine's shape. */
+export function trainingLineTools(line: Pick<TrainingLine, 'tools'>): EngineTool[] {
+  return (line.tools ?? []).flatMap((tool): EngineTool[] => (tool.function === undefined ? [] : [{ type: 'function', function: tool.function }]));
 }
 
 export function createTrainingExampleRenderer(model: LlamaModel): TrainingExampleRenderer {
@@ -37,20 +47,25 @@ export function createTrainingExampleRenderer(model: LlamaModel): TrainingExampl
   // The GGUF's EOS: in chat-tuned GGUFs the template's end of turn (`<|im_end|>` for SmolLM2); llama.cpp
   // stops on it like on every end-of-generation token, and python/lora_generate.py stops on it too.
   const endToken = model.tokens.eos ?? model.tokens.eot;
-  const renderPrompt = (messages: ChatMessage[], tools?: EngineTool[]): number[] => renderer.render(messages, tools).tokens.map(Number);
+  const renderPrompt = (messages: ChatMessage[], tools?: EngineTool[], context: SharedPromptContext | null = null): number[] => {
+    const shown = tools !== undefined && tools.length > 0 ? tools : undefined;
+    if (context === null || specialistPrompt('chat-template', context).mismatch(messages, shown) !== null) return renderer.render(messages, shown).tokens.map(Number);
+    const left = leaveOutSharedContext({ messages, ...(shown === undefined ? {} : { tools: shown }) }, context);
+    return renderer.render(left.messages, left.showTools === false ? undefined : shown).tokens.map(Number);
+  };
   return {
     renderPrompt,
-    render(line) {
+    render(line, context = null) {
       const answer = line.messages.at(-1);
       if (answer?.role !== 'assistant') {
         throw new UnderstudyError('invalid_request', 'The last message of a training example must be the assistant answer.');
       }
-      const tools = (line.tools ?? []).flatMap((tool): EngineTool[] => (tool.function === undefined ? [] : [{ type: 'function', function: tool.function }]));
+      const tools = trainingLineTools(line);
       const answerText = assistantText(answer);
       if (answerText.length === 0) throw new UnderstudyError('invalid_request', 'The assistant answer of a training example is empty.');
       const completion = model.tokenize(answerText).map(Number);
       if (endToken !== null) completion.push(Number(endToken));
-      return { prompt_tokens: renderPrompt(line.messages.slice(0, -1), tools.length > 0 ? tools : undefined), completion_tokens: completion };
+      return { prompt_tokens: renderPrompt(line.messages.slice(0, -1), tools, context), completion_tokens: completion };
     },
   };
 }
