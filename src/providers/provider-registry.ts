@@ -5,6 +5,7 @@
  * memory only.
  */
 import type { ProviderConfig, UnderstudyConfig } from '../contracts/config.ts';
+import { UnderstudyError } from '../contracts/errors.ts';
 
 export interface ResolvedProvider {
   name: string;
@@ -22,6 +23,8 @@ export interface ResolvedProvider {
 export interface ProviderRegistry {
   /** The provider for a model, or undefined when no provider serves it. */
   resolve(model: string): ResolvedProvider | undefined;
+  /** The provider for a model named by a CLI flag, or an `invalid_request` that lists what is configured. */
+  require(model: string, flag: string): ResolvedProvider;
   list(): readonly ResolvedProvider[];
 }
 
@@ -36,7 +39,13 @@ export function createProviderRegistry(config: UnderstudyConfig, environment: No
     }
   }
   const fallback = providers.find((provider) => provider.name === config.defaultProvider);
-  return {
+  const registry: ProviderRegistry = {
+    require(model, flag) {
+      const provider = registry.resolve(model);
+      if (provider !== undefined) return provider;
+      const configured = providers.map((entry) => `${entry.name} (${entry.models.join(', ') || 'no models listed'})`);
+      throw new UnderstudyError('invalid_request', `No configured provider serves ${flag} model '${model}': providers are ${configured.join('; ') || 'none'}, and there is no defaultProvider.`);
+    },
     resolve(model) {
       const direct = exact.get(model);
       if (direct) return direct;
@@ -45,6 +54,7 @@ export function createProviderRegistry(config: UnderstudyConfig, environment: No
     },
     list: () => providers,
   };
+  return registry;
 }
 
 function resolveProvider(provider: ProviderConfig, config: UnderstudyConfig, environment: NodeJS.ProcessEnv): ResolvedProvider {

@@ -110,15 +110,7 @@ export function createReportTaskNamer(options: {
   environment?: NodeJS.ProcessEnv;
   concurrency?: number;
 }): (tasks: readonly DiscoveredTask[]) => Promise<{ result: NameTasksWithLlmResult; summary: string }> {
-  const registry = createProviderRegistry(options.config, options.environment);
-  const provider = registry.resolve(options.model);
-  if (provider === undefined) {
-    const configured = registry.list().map((entry) => `${entry.name} (${entry.models.join(', ') || 'no models listed'})`);
-    throw new UnderstudyError(
-      'invalid_request',
-      `No configured provider serves --name-with model '${options.model}': providers are ${configured.join('; ') || 'none'}, and there is no defaultProvider.`,
-    );
-  }
+  const provider = createProviderRegistry(options.config, options.environment).require(options.model, '--name-with');
   return async (tasks) => {
     const engine = createOpenAICompatibleEngine({ baseUrl: provider.baseUrl, model: options.model, apiKey: provider.apiKey, timeoutMs: provider.timeoutMs });
     try {

@@ -71,6 +71,26 @@ export const datasetManifestSchema = z.object({
     toolsets: z.array(z.object({ sha256: z.string(), names: z.array(z.string()), count: countSchema })),
   }),
   files: z.object({ 'train.jsonl': fileEntrySchema, 'validation.jsonl': fileEntrySchema, 'test.jsonl': fileEntrySchema }),
+  /**
+   * Set only on a version made by `dataset augment` (see `augment-dataset.ts`): its train split is the parent's
+   * plus teacher-written examples, validation and test are the parent's byte for byte. Optional because built
+   * versions (and every manifest written before augmentation existed) have none.
+   */
+  augmentation: z
+    .object({
+      method: z.literal('teacher-variation'),
+      parentVersion: z.string().regex(datasetVersionPattern),
+      teacherModel: z.string().min(1),
+      seed: z.string(),
+      /** New training examples asked for (one variation attempt each). */
+      requested: countSchema,
+      /** Attempts where the teacher wrote both an input and an answer. */
+      generated: countSchema,
+      accepted: countSchema,
+      /** Attempts dropped per reason (the dataset filter's reasons plus augmentation's own). */
+      dropped: z.record(z.string(), countSchema),
+    })
+    .optional(),
 });
 
 export type DatasetManifest = z.infer<typeof datasetManifestSchema>;

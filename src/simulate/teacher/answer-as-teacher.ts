@@ -8,6 +8,10 @@ import type { ChatCompletionRequest } from '../../contracts/chat-completion.ts';
 import { exampleFromJsonSchema } from '../internal/example-from-json-schema.ts';
 import type { Random } from '../random.ts';
 import type { TaskSkill, TeacherReply } from '../simulated-task.ts';
+import { inputVariationSkill } from './internal/input-variation-skill.ts';
+
+/** What every teacher can do whatever agents it serves: answer Understudy's own requests (dataset augmentation). */
+const builtInSkills: ReadonlyArray<Omit<TaskSkill, 'agent'>> = [inputVariationSkill];
 
 /** How the request was recognised: by exactly one skill, by none, or (a skill bug) by several. */
 export type Recognition = 'one' | 'none' | 'many';
@@ -57,7 +61,7 @@ export function answerAsTeacher(
   skills: readonly TaskSkill[],
   options: { errorRate: number; random: Random },
 ): TeacherAnswer {
-  const matches = skills.filter((skill) => skill.recognise(request));
+  const matches = [...skills, ...builtInSkills].filter((skill) => skill.recognise(request));
   const skill = matches[0];
   // Independent streams: whether to be wrong never shifts the words of a free-text answer. Open-ended
   // answers have no wrong version to score, so the error rate applies to scored tasks only.
