@@ -369,6 +369,7 @@ async function runSpecialist(specialist: ReadySpecialist, request: ChatCompletio
         messages: request.messages,
         tools: context.tools ?? null,
         responseFormat: context.responseFormat ?? null,
+        toolChoice: request.tool_choice,
         maxTokens: Math.min(maxSpecialistTokens, request.max_completion_tokens ?? request.max_tokens ?? defaultMaxTokens),
         logprobs: true,
         signal: abort.signal,

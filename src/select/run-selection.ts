@@ -174,6 +174,7 @@ export async function runSelection(options: RunSelectionOptions): Promise<Select
   const validation = options.dataset.validation.slice(0, limit);
   const examples = options.dataset.train.slice(0, shots);
   const responseFormat = dominantResponseFormat(options.dataset);
+  const toolChoice = taskToolChoice(options.dataset);
   const maxTokens = answerTokenBudget(options.dataset);
   const runs: CandidateRun[] = [];
   const unreachable: UnreachableCandidate[] = [];
@@ -207,7 +208,7 @@ export async function runSelection(options: RunSelectionOptions): Promise<Select
           let result: EngineResult | null = null;
           let failure: string | null = null;
           try {
-            const request = engineRequestFromChat({ messages: asked, tools, responseFormat, maxTokens, adapter: mode === 'specialist' ? candidate.adapter : undefined, logprobs: options.answerConfidence !== undefined, signal: options.signal });
+            const request = engineRequestFromChat({ messages: asked, tools, responseFormat, toolChoice, maxTokens, adapter: mode === 'specialist' ? candidate.adapter : undefined, logprobs: options.answerConfidence !== undefined, signal: options.signal });
             result = await engine.complete(candidate.prepareRequest === undefined ? request : candidate.prepareRequest(request));
           } catch (error) {
             if (options.signal?.aborted) throw error;
@@ -326,6 +327,16 @@ function dominantResponseFormat(dataset: LoadedDataset): Record<string, unknown>
   const formats = [...dataset.manifest.outputShape.responseFormats].sort((left, right) => right.count - left.count);
   const value = formats[0]?.value;
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+}
+
+/**
+ * Fine-tuning lines do not carry `tool_choice`. A task whose teacher sometimes answers in text although tools
+ * were offered (an agent's next step: call a tool, or reply when done) is asked with `auto`, as the agent asks;
+ * a task that always calls is asked with `required`, so a base model is not scored on chatting instead.
+ */
+function taskToolChoice(dataset: LoadedDataset): 'auto' | 'required' {
+  const withTools = [...dataset.train, ...dataset.validation].filter((line) => (line.tools ?? []).length > 0);
+  return withTools.some((line) => (line.messages.at(-1)?.tool_calls ?? []).length === 0) ? 'auto' : 'required';
 }
 
 /** Room for the longest reference answer in the training and validation splits, with slack, capped at 1024. */

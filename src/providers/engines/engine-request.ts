@@ -11,6 +11,11 @@ export interface ChatRequestParts {
   messages: ChatMessage[];
   tools?: ReadonlyArray<Record<string, unknown>> | null;
   responseFormat?: Record<string, unknown> | null;
+  /**
+   * The request's `tool_choice`: `required` or a named function forces a call; `auto`, absent (OpenAI's
+   * default with tools) lets the model reply in text instead. `none` never reaches an engine (the router escalates it).
+   */
+  toolChoice?: unknown;
   maxTokens: number;
   adapter?: string | undefined;
   logprobs?: boolean;
@@ -20,7 +25,10 @@ export interface ChatRequestParts {
 export function engineRequestFromChat(parts: ChatRequestParts): EngineRequest {
   const request: EngineRequest = { messages: parts.messages, maxTokens: parts.maxTokens };
   const engineTools = (parts.tools ?? []).flatMap(toEngineTool);
-  if (engineTools.length > 0) request.tools = engineTools;
+  if (engineTools.length > 0) {
+    request.tools = engineTools;
+    request.toolChoice = parts.toolChoice === 'required' || (typeof parts.toolChoice === 'object' && parts.toolChoice !== null) ? 'required' : 'auto';
+  }
   const format = toEngineResponseFormat(parts.responseFormat ?? null);
   if (format !== undefined) request.responseFormat = format;
   if (parts.adapter !== undefined) request.adapter = parts.adapter;

@@ -211,4 +211,20 @@ describe('llama.cpp engine on SmolLM2-135M-Instruct (chat template)', { skip: sm
     const callArguments: unknown = JSON.parse(call.arguments);
     if (call.name === 'get_weather') assert.ok(weatherArguments.safeParse(callArguments).success, call.arguments);
   });
+
+  test('tool choice auto lets the model reply in text where required forces a call, on the same prompt', async () => {
+    const tools = [{ type: 'function' as const, function: { name: 'get_weather', description: 'Current weather for a city', parameters: { type: 'object', properties: { city: { type: 'string', maxLength: 40 } }, required: ['city'] } } }];
+    // A greeting: the model's own answer is text, so only the grammar can make it call a tool.
+    const messages = [{ role: 'user' as const, content: 'Hi! How are you today?' }];
+    const free = await engine.complete({ messages, tools, toolChoice: 'auto', maxTokens: 24 });
+    assert.equal(free.toolCalls.length, 0, `auto still called ${JSON.stringify(free.toolCalls)}`);
+    assert.ok((free.content ?? '').length > 0 && !(free.content ?? '').startsWith('{'), `text reply: ${free.content}`);
+    const forced = await engine.complete({ messages, tools, toolChoice: 'required', maxTokens: 48 });
+    assert.equal(forced.finishReason, 'tool_calls', `required gave text: ${forced.content}`);
+    assert.equal(forced.toolCalls[0]?.name, 'get_weather');
+    // Asked for the weather, the same auto grammar still allows a well-formed call of an offered tool.
+    const asked = await engine.complete({ messages: [{ role: 'user', content: 'What is the weather like in Paris today?' }], tools, toolChoice: 'auto', maxTokens: 48 });
+    if (asked.toolCalls.length > 0) assert.deepEqual(Object.keys(JSON.parse(asked.toolCalls[0]!.arguments) as object), ['city']);
+    else assert.ok(!(asked.content ?? '{').startsWith('{'), `a reply that opens like JSON is neither: ${asked.content}`);
+  });
 });

@@ -141,7 +141,8 @@ export async function createLlamaCppEngine(options: LlamaCppEngineOptions): Prom
 
 async function grammarFor(grammars: LlamaGrammarCache, request: EngineRequest, tools: EngineRequest['tools']): Promise<LlamaGrammar | null> {
   if (tools !== undefined) {
-    return grammars.forToolCall(tools.map((tool) => ({ name: tool.function.name, parameters: tool.function.parameters })));
+    const signatures = tools.map((tool) => ({ name: tool.function.name, parameters: tool.function.parameters }));
+    return request.toolChoice === 'auto' ? grammars.forToolCallOrReply(signatures) : grammars.forToolCall(signatures);
   }
   const format = request.responseFormat;
   if (format === undefined || format.type === 'text') return null;

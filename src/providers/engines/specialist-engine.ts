@@ -20,8 +20,13 @@ export type EngineResponseFormat =
 export interface EngineRequest {
   /** OpenAI chat messages; the engine renders them with the model's chat template (or the specialist's task prompt). */
   messages: ChatMessage[];
-  /** When given, the model must answer with exactly one call of one of these tools (constrained decoding). */
+  /** When given, the model answers with exactly one call of one of these tools (constrained decoding), or see `toolChoice`. */
   tools?: EngineTool[];
+  /**
+   * With tools: `required` (default) forces a call; `auto` lets the model either call a tool (still under the
+   * tools' grammar) or reply in text, as an agent's next step may (the closing answer of a tool loop).
+   */
+  toolChoice?: 'auto' | 'required';
   /**
    * Whether the tools are described in the prompt (default true). False for a specialist that learned them
    * (see specialist-prompt.ts): they still constrain the answer, at no prompt tokens.

@@ -11,6 +11,8 @@ export interface LlamaGrammarCache {
   forSchema(name: string, schema: Record<string, unknown>): Promise<LlamaGrammar>;
   forAnyObject(): Promise<LlamaGrammar>;
   forToolCall(tools: Array<{ name: string; parameters?: Record<string, unknown> }>): Promise<LlamaGrammar>;
+  /** A call of one of the tools (as `forToolCall`) or a text reply that does not open with `{`. */
+  forToolCallOrReply(tools: Array<{ name: string; parameters?: Record<string, unknown> }>): Promise<LlamaGrammar>;
 }
 
 const maximumCachedGrammars = 64;
@@ -51,5 +53,28 @@ export function createLlamaGrammarCache(llama: Llama): LlamaGrammarCache {
     async forToolCall(tools) {
       return compile(`Tools (${tools.map((tool) => tool.name).join(', ')})`, toToolCallGrammarSchema(tools), 'tools');
     },
+    async forToolCallOrReply(tools) {
+      const label = `Tools (${tools.map((tool) => tool.name).join(', ')})`;
+      const call = await compile(label, toToolCallGrammarSchema(tools), 'tools');
+      const key = `reply-or:${call.grammar}`;
+      const cached = cache.get(key);
+      if (cached !== undefined) return cached;
+      const combined = llama.createGrammar({ grammar: callOrReplyGrammar(call.grammar), stopGenerationTriggers: call.stopGenerationTriggers, trimWhitespaceSuffix: true }).catch((error: unknown) => {
+        cache.delete(key);
+        throw new UnderstudyError('invalid_request', `${label} with a text reply cannot be expressed as a grammar: ${error instanceof Error ? error.message : String(error)}`, { param: 'tools', cause: error });
+      });
+      cache.set(key, combined);
+      return combined;
+    },
   };
+}
+
+/**
+ * The JSON-schema grammar's root becomes one alternative; the other is free text that does not open with `{`,
+ * whitespace or a control character, so the first token decides which one the model is writing.
+ */
+export function callOrReplyGrammar(callGrammar: string): string {
+  const renamed = callGrammar.replace(/^root ::=/m, 'tool-call ::=');
+  if (renamed === callGrammar || /(^|[\s(|])root([\s)|*+?]|$)/m.test(renamed)) throw new Error('the tool-call grammar does not have a single, unreferenced root rule');
+  return `root ::= tool-call | text-reply\ntext-reply ::= [^{ \\t\\n\\r\\x00-\\x1F] [^\\x00]*\n${renamed}`;
 }

@@ -38,7 +38,7 @@ export function buildOpenAIChatBody(request: EngineRequest, servedModel: string,
   if (request.tools && request.tools.length > 0) {
     body.tools = request.tools;
     // The contract says the model must call one of the tools; 'required' is how the wire format says it.
-    body.tool_choice = 'required';
+    body.tool_choice = request.toolChoice ?? 'required';
   }
   if (request.logprobs === true && supports.logprobs) body.logprobs = true;
   const format = request.responseFormat;
