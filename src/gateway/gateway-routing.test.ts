@@ -12,9 +12,15 @@ import type { RoutePolicy } from '../contracts/route-policy.ts';
 import type { KnownTask } from '../contracts/task-signature.ts';
 import { locateSmolLm2 } from '../providers/engines/internal/llama-test-models.ts';
 import { systemDigest } from '../providers/engines/specialist-prompt.ts';
+import { readDataset } from '../curate/dataset/read-dataset.ts';
+import { sharedTestSpecialist } from '../train/testing/shared-test-specialist.ts';
+import { engineRequestFromChat } from '../providers/engines/engine-request.ts';
+import { specialistCandidate } from '../select/specialist-candidate.ts';
 import { startTestGateway, type TestGateway } from './testing/start-test-gateway.ts';
 
 const smolLm2 = await locateSmolLm2();
+// The real trained specialist every suite shares (built once per CI run); skipped where torch is missing.
+const sharedSpecialist = smolLm2.verdict === 'found' ? await sharedTestSpecialist() : smolLm2;
 
 const contactSchema = {
   type: 'object',
@@ -291,6 +297,35 @@ describe('the gateway routes declared tasks to a real specialist', { skip: smolL
     const [event] = await store.routes.events({ task: 'fragile', limit: 1 });
     assert.equal(event?.actor, 'rollback');
     assert.match(event?.reason ?? '', /escalation rate/);
+  });
+
+  it('serves the shared trained LoRA specialist on held-out calls of its task exactly as evaluation runs it', { skip: sharedSpecialist.verdict === 'missing' ? sharedSpecialist.reason : false }, async () => {
+    assert.ok(sharedSpecialist.verdict === 'found');
+    const store = harness.gateway.store;
+    const dataset = await readDataset(sharedSpecialist.datasetDir);
+    await store.tasks.upsert([{ ...knownTask(sharedSpecialist.task), responseFormat: null }]);
+    await store.specialists.register(sharedSpecialist.record({ id: 'spec-shared' }));
+    await store.routes.put(route(sharedSpecialist.task, 'spec-shared', {}), { actor: 'operator', reason: 'test setup' });
+    await harness.gateway.router!.warm();
+    const responseFormat = dataset.manifest.outputShape.responseFormats[0]?.value as OpenAI.ResponseFormatJSONSchema | undefined;
+    assert.ok(responseFormat?.type === 'json_schema', 'the task asks for JSON under a schema');
+    // The same specialist as `understudy eval` and `select` run it: adapter and prompt format from its record.
+    const evaluated = await specialistCandidate({ id: 'spec-shared', name: 'shared', model: sharedSpecialist.baseModelPath, adapterPath: sharedSpecialist.adapterPath, promptContext: sharedSpecialist.promptContext }, { threads: 1, contextSize: 4096, usdPerHour: null });
+    const engine = await evaluated.open();
+    const taskId = sharedSpecialist.task;
+    try {
+      for (const line of dataset.test.slice(0, 4)) {
+        const messages = line.messages.slice(0, -1) as OpenAI.ChatCompletionMessageParam[];
+        const request: OpenAI.ChatCompletionCreateParamsNonStreaming = { model: 'gpt-4o-mini', messages, response_format: responseFormat, max_tokens: 200 };
+        const { data, response }: { data: OpenAI.ChatCompletion; response: Response } = await client.chat.completions.create(request, { headers: { 'x-understudy-task': taskId } }).withResponse();
+        assert.equal(response.headers.get('x-understudy-route'), 'specialist');
+        assert.equal(response.headers.get('x-understudy-specialist'), 'spec-shared');
+        const direct = await engine.complete(evaluated.prepareRequest!(engineRequestFromChat({ messages: messages as never, responseFormat: responseFormat as never, maxTokens: 200, adapter: sharedSpecialist.adapterPath })));
+        assert.deepEqual(JSON.parse(data.choices[0]!.message.content ?? ''), JSON.parse(direct.content ?? ''), 'the gateway served what evaluation measured');
+      }
+    } finally {
+      await engine.close();
+    }
   });
 
   it('sends calls of unknown tasks to the LLM and says so', async () => {
