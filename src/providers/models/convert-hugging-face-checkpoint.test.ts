@@ -1,6 +1,6 @@
 // @understudy-test-lane models — loads models, runs Python or trains: scripts/test.js runs a lane's files one at a time.
 import assert from 'node:assert/strict';
-import { access, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,4 +94,23 @@ test('TinyStories-656K converts once to a GGUF whose llama.cpp tokens and greedy
   }
   t.diagnostic(`greedy from BOS: ${JSON.stringify(model.detokenize(story as never))}`);
   assert.deepEqual(story, reference.continuations[0], 'llama.cpp greedy story equals the numpy Hugging Face reference');
+
+  // F16 output (what `auto` writes for F16/BF16 checkpoints), through a relative data directory as a CLI user may
+  // give it: half the bytes of the matrices, and the same greedy story.
+  const half = await convertHuggingFaceCheckpoint(checkpoint, { dataDir: path.relative(process.cwd(), dataDir) || '.', outtype: 'f16' });
+  t.after(() => rm(path.dirname(half.path), { recursive: true, force: true }));
+  assert.ok(path.isAbsolute(half.path) && half.path !== first.path);
+  const [fullBytes, halfBytes] = [(await stat(first.path)).size, (await stat(half.path)).size];
+  assert.ok(halfBytes < fullBytes * 0.7, `F16 file ${halfBytes} bytes against F32 ${fullBytes}`);
+  const halfModel = await llama.loadModel({ modelPath: half.path, gpuLayers: 0 });
+  t.after(() => halfModel.dispose());
+  assert.equal(halfModel.fileInfo.metadata.general?.file_type, 1, 'GGUF file type MOSTLY_F16');
+  const halfContext = await halfModel.createContext({ contextSize: 128, threads: 1 });
+  t.after(() => halfContext.dispose());
+  const halfStory: number[] = [];
+  for await (const token of halfContext.getSequence().evaluate([halfModel.tokens.bos!], { temperature: 0 })) {
+    if (token === halfModel.tokens.eos || halfStory.length >= 48) break;
+    halfStory.push(Number(token));
+  }
+  assert.deepEqual(halfStory, reference.continuations[0], 'the F16 GGUF tells the same greedy story');
 });

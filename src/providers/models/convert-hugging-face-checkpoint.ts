@@ -68,7 +68,8 @@ export async function convertHuggingFaceCheckpoint(directory: string, options: C
     for await (const chunk of createReadStream(filePath, { signal: options.signal })) hash.update(chunk as Buffer);
   }
   const key = hash.digest('hex');
-  const outputDirectory = path.join(cacheDirectory(options.dataDir), 'models', 'converted', key.slice(0, 16));
+  // Absolute: the converter runs in the environment's own working directory.
+  const outputDirectory = path.resolve(cacheDirectory(options.dataDir), 'models', 'converted', key.slice(0, 16));
   const outputPath = path.join(outputDirectory, `${path.basename(sourceDirectory)}.gguf`);
 
   return withCrossProcessLock(`${outputDirectory}.lock`, async () => {
