@@ -222,8 +222,7 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     const breaker = breakerFor(specialist.record.id);
     const outcome = await runSpecialist(specialist, request, decision.context, policy.timeoutMs);
     if (outcome.kind === 'failed') {
-      // A changed prompt says nothing about the specialist's health.
-      if (outcome.reason !== 'prompt_changed') breaker.recordFailure();
+      breaker.recordFailure();
       return { ok: false, reason: outcome.reason, detail: outcome.detail, latencyMs: outcome.latencyMs, confidence: null, valid: null };
     }
     breaker.recordSuccess();
@@ -274,7 +273,8 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     }
     const common = { callId, task: explanation.task, specialistId: policy.specialistId, mode: policy.mode };
     compare('shadow', 'shadowing a call', async () => {
-      const outcome = await runSpecialist(specialist, request, decision.context, policy.timeoutMs);
+      const changed = promptMismatch(specialist, request);
+      const outcome: RunOutcome = changed === null ? await runSpecialist(specialist, request, decision.context, policy.timeoutMs) : { kind: 'failed', reason: 'prompt_changed', detail: changed, latencyMs: 0 };
       if (outcome.kind === 'failed') {
         observe({ ...common, kind: 'shadow', valid: null, agreed: false, score: 0, confidence: null, specialistLatencyMs: outcome.latencyMs, llmCostUsd: null, escalationReason: outcome.reason });
         return;
@@ -347,13 +347,13 @@ type RunOutcome =
 
 /** Why the specialist never learned this call's prompt (see ReadySpecialist.mismatch), or null. */
 function promptMismatch(specialist: ReadySpecialist, request: ChatCompletionRequest): string | null {
+  const context = specialist.record.promptContext;
+  if (context === null || (context.system === null && context.tools === null)) return null;
   return specialist.mismatch({ messages: request.messages, tools: (request.tools ?? []).flatMap((tool) => toEngineTool(tool as Record<string, unknown>)) });
 }
 
 async function runSpecialist(specialist: ReadySpecialist, request: ChatCompletionRequest, context: ScoreContext, timeoutMs: number): Promise<RunOutcome> {
   const started = performance.now();
-  const changed = promptMismatch(specialist, request);
-  if (changed !== null) return { kind: 'failed', reason: 'prompt_changed', detail: changed, latencyMs: 0 };
   const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   // The race makes the limit hold even where an engine notices the abort signal late (between tokens, or never).
