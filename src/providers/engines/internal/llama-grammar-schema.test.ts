@@ -20,17 +20,20 @@ describe('toGrammarSchema', () => {
     });
     assert.equal(result.verdict, 'expressible');
     if (result.verdict !== 'expressible') return;
+    const person = { properties: { name: { type: 'string' } }, type: 'object' };
+    const ticket = { type: 'object', additionalProperties: false };
+    const id = { type: 'string', maxLength: 8 };
+    const count = { type: 'integer' };
+    const owner = { $ref: '#/$defs/person' };
+    const note = { oneOf: [{ type: 'string' }, { type: 'null' }] };
     assert.deepEqual(result.schema, {
-      type: 'object',
-      $defs: { person: { type: 'object', properties: { name: { type: 'string' } } } },
-      properties: {
-        id: { type: 'string', maxLength: 8 },
-        count: { type: 'integer' },
-        owner: { $ref: '#/$defs/person' },
-        note: { oneOf: [{ type: 'string' }, { type: 'null' }] },
-      },
-      required: ['id', 'count'],
-      additionalProperties: false,
+      $defs: { person: { oneOf: [{ ...person, properties: {} }, person] } },
+      oneOf: [
+        { ...ticket, properties: { id, count } },
+        { ...ticket, properties: { id, count, owner } },
+        { ...ticket, properties: { id, count, note } },
+        { ...ticket, properties: { id, count, owner, note } },
+      ],
     });
     assert.deepEqual(result.droppedKeywords.sort(), ['minimum', 'pattern']);
   });
@@ -39,7 +42,7 @@ describe('toGrammarSchema', () => {
     const result = toGrammarSchema({ type: ['object', 'null'], properties: { a: { type: 'number' } } });
     assert.deepEqual(result, {
       verdict: 'expressible',
-      schema: { oneOf: [{ type: 'object', properties: { a: { type: 'number' } } }, { type: 'null' }] },
+      schema: { oneOf: [{ oneOf: [{ type: 'object', properties: {} }, { type: 'object', properties: { a: { type: 'number' } } }] }, { type: 'null' }] },
       droppedKeywords: [],
     });
   });
@@ -50,6 +53,24 @@ describe('toGrammarSchema', () => {
     assert.equal(toGrammarSchema({ $ref: 'https://example.com/schema.json' }).verdict, 'inexpressible');
     assert.equal(toGrammarSchema({ enum: [{ a: 1 }] }).verdict, 'inexpressible');
     assert.equal(toGrammarSchema('string').verdict, 'inexpressible');
+  });
+
+  test('optional properties are optional in the grammar: one alternative per combination, in their listed order', () => {
+    // node-llama-cpp makes every listed property mandatory; a tool call must not be forced to invent card_number.
+    const booking = toGrammarSchema({
+      type: 'object',
+      properties: { city: { type: 'string' }, nights: { type: 'integer' }, card_number: { type: 'string' } },
+      required: ['city', 'nights'],
+    });
+    assert.ok(booking.verdict === 'expressible');
+    const variants = (booking.schema as unknown as { oneOf: Array<{ properties: Record<string, unknown> }> }).oneOf;
+    assert.deepEqual(variants.map((variant) => Object.keys(variant.properties)), [['city', 'nights'], ['city', 'nights', 'card_number']]);
+    const allRequired = toGrammarSchema({ type: 'object', properties: { a: { type: 'string' } }, required: ['a'] });
+    assert.deepEqual(allRequired, { verdict: 'expressible', schema: { type: 'object', properties: { a: { type: 'string' } } }, droppedKeywords: [] });
+    const many = toGrammarSchema({ type: 'object', properties: Object.fromEntries('abcdefgh'.split('').map((name) => [name, { type: 'string' }])), required: ['a'] });
+    assert.ok(many.verdict === 'expressible');
+    const manyVariants = (many.schema as unknown as { oneOf: Array<{ properties: Record<string, unknown> }> }).oneOf.map((variant) => Object.keys(variant.properties).join(''));
+    assert.deepEqual(manyVariants, ['a', 'ab', 'ac', 'ad', 'ae', 'af', 'ag', 'ah', 'abcdefgh'], 'past six optional properties: none, each alone, all');
   });
 
   test('a tool set becomes one alternative per tool, name first', () => {

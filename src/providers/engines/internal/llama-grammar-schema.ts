@@ -153,7 +153,10 @@ function convert(schema: unknown, path: string, dropped: Set<string>): unknown {
   result.type = type;
   if (type === 'string') copyNumbers(schema, result, ['minLength', 'maxLength']);
   if (type === 'string' && typeof schema.format === 'string' && supportedFormats.has(schema.format)) result.format = schema.format;
-  if (type === 'object') convertObject(schema, result, path, dropped);
+  if (type === 'object') {
+    convertObject(schema, result, path, dropped);
+    return withOptionalProperties(result);
+  }
   if (type === 'array') convertArray(schema, result, path, dropped);
   return result;
 }
@@ -185,6 +188,34 @@ function convertObject(schema: JsonObject, result: JsonObject, path: string, dro
     result.additionalProperties = typeof additional === 'boolean' ? additional : convert(additional, `${path}/additionalProperties`, dropped);
   }
   copyNumbers(schema, result, ['minProperties', 'maxProperties']);
+}
+
+/** Above this many optional properties, not every combination gets its own alternative (2^n grows fast). */
+const maximumOptionalCombinations = 6;
+
+/**
+ * node-llama-cpp's grammar makes every listed property mandatory (its `required` has no effect), so a tool's
+ * optional argument would be forced into every call and the model made to invent a value (a card number the
+ * user never gave). An object with optional properties therefore becomes a `oneOf` of the same object with
+ * each combination of its optional properties, in their listed order. With more than
+ * `maximumOptionalCombinations` of them, the alternatives are: none, each one alone, and all of them.
+ */
+function withOptionalProperties(object: JsonObject): JsonObject {
+  const { required, properties, $defs, description, ...rest } = object;
+  const names = isObject(properties) ? Object.keys(properties) : [];
+  const mandatory = new Set(Array.isArray(required) ? (required as string[]) : []);
+  const optional = names.filter((name) => !mandatory.has(name));
+  const outer = { ...($defs === undefined ? {} : { $defs }), ...(description === undefined ? {} : { description }) };
+  if (optional.length === 0) return { ...outer, ...rest, ...(properties === undefined ? {} : { properties }) };
+  const subsets: string[][] =
+    optional.length <= maximumOptionalCombinations
+      ? Array.from({ length: 2 ** optional.length }, (_, mask) => optional.filter((_, index) => (mask & (1 << index)) !== 0))
+      : [[], ...optional.map((name) => [name]), optional];
+  const variants = subsets.map((subset) => {
+    const kept = new Set([...mandatory, ...subset]);
+    return { ...rest, properties: Object.fromEntries(names.filter((name) => kept.has(name)).map((name) => [name, (properties as JsonObject)[name]])) };
+  });
+  return { ...outer, oneOf: variants };
 }
 
 function convertArray(schema: JsonObject, result: JsonObject, path: string, dropped: Set<string>): void {
