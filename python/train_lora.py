@@ -12,7 +12,10 @@ Protocol: one JSON object per line on stdout, `event` one of `started`, `progres
 atomically) is kept in the output directory every `checkpoint_every_steps` and when SIGTERM/SIGINT arrives;
 the worker then exits with status 143. Running again with the same output directory resumes from it.
 
-Outputs: `adapter/` (Hugging Face PEFT format), `adapter.gguf` (llama.cpp LoRA adapter), `result.json`.
+Outputs: `adapter/` (Hugging Face PEFT format), `adapter.gguf` (llama.cpp LoRA adapter), `result.json`, and
+`merged.gguf` (base and adapter in one GGUF, python/merge_lora_to_gguf.py) when `exports.merged_gguf` is true.
+`exports` sits outside `lora` and `training` so that it is not part of the checkpoint's fingerprint: asking for
+the merged file when resuming (or re-running a finished job) does not invalidate the checkpoint.
 """
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ from worker_protocol import CHECKPOINT_FILE, FORMAT_VERSION, STOPPED_EXIT_CODE, 
 
 from lora_gguf_adapter import export_lora_to_gguf
 from lora_gguf_model import load_llama_from_gguf
+from merge_lora_to_gguf import merge_lora_into_gguf
 
 
 
@@ -254,9 +258,12 @@ def train(config: dict, stop: StopRequest) -> int:
     from peft import get_peft_model_state_dict
 
     gguf_path = os.path.join(output_dir, "adapter.gguf")
-    export_lora_to_gguf(
-        get_peft_model_state_dict(model), gguf_path, float(lora["alpha"]), info.config.num_attention_heads, info.config.num_key_value_heads
-    )
+    adapter_state = get_peft_model_state_dict(model)
+    export_lora_to_gguf(adapter_state, gguf_path, float(lora["alpha"]), info.config.num_attention_heads, info.config.num_key_value_heads)
+    merged_path = None
+    if config.get("exports", {}).get("merged_gguf", False):
+        merged_path = os.path.join(output_dir, "merged.gguf")
+        merge_lora_into_gguf(config["base_model_gguf"], adapter_state, float(lora["alpha"]), merged_path)
     tail = losses[-min(len(losses), steps_per_epoch) :]
     metrics = {
         "train_loss": sum(tail) / len(tail),
@@ -264,7 +271,7 @@ def train(config: dict, stop: StopRequest) -> int:
         "eval_loss": evaluate(model, eval_examples, max_batch_tokens, pad_id, device) if eval_examples else None,
         "seconds_per_step": round((time.monotonic() - loop_started) / max(step - first_step, 1), 3) if step > first_step else None,
     }
-    result = {"artifacts": {"hf_adapter_dir": adapter_dir, "gguf_adapter_path": gguf_path, "checkpoint_path": checkpoint_path}, "metrics": metrics, "steps": step}
+    result = {"artifacts": {"hf_adapter_dir": adapter_dir, "gguf_adapter_path": gguf_path, "checkpoint_path": checkpoint_path, "merged_model_path": merged_path}, "metrics": metrics, "steps": step}
     return finish(output_dir, result)
 
 

@@ -28,6 +28,7 @@ export const loraHyperparametersSchema = z.strictObject({
   weightDecay: z.number().min(0),
   checkpointEverySteps: z.number().int().positive(),
   omitSharedContext: z.boolean(),
+  exportMerged: z.boolean(),
 }).partial();
 
 /** Hyper-parameters from a job spec, or an `invalid_request` naming every bad key. */

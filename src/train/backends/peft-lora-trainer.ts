@@ -62,6 +62,11 @@ export interface LoraHyperparameters {
    * them; a tool loop's examples shrink ~4×, and so does their training and serving time). Default true.
    */
   omitSharedContext: boolean;
+  /**
+   * Also write `merged.gguf`: the adapter folded into the base's weights (python/merge_lora_to_gguf.py), for
+   * runtimes that take one model file and no adapter. Off by default: it costs a full copy of the base on disk.
+   */
+  exportMerged: boolean;
 }
 
 export type LoraTargetModule = 'q_proj' | 'k_proj' | 'v_proj' | 'o_proj' | 'gate_proj' | 'up_proj' | 'down_proj';
@@ -82,6 +87,7 @@ export const defaultLoraHyperparameters: LoraHyperparameters = {
   weightDecay: 0,
   checkpointEverySteps: 50,
   omitSharedContext: true,
+  exportMerged: false,
 };
 
 export type LoraTrainingProgress =
@@ -114,6 +120,8 @@ export interface TrainLoraAdapterOptions {
 export interface LoraTrainingResult {
   hfAdapterDir: string;
   ggufAdapterPath: string;
+  /** The base with the adapter merged in, when `exportMerged` asked for it; null otherwise. */
+  mergedModelPath: string | null;
   metrics: { trainLoss: number; firstLoss: number; evalLoss: number | null; secondsPerStep: number | null };
   steps: number;
   /** What was left out of the prompts; the adapter must be served with it (specialist-prompt.ts). */
@@ -199,6 +207,8 @@ export async function trainLoraAdapter(options: TrainLoraAdapterOptions): Promis
           weight_decay: hyperparameters.weightDecay,
           checkpoint_every_steps: hyperparameters.checkpointEverySteps,
         },
+        // Outside `training`: not part of the checkpoint's fingerprint, so it can change when resuming.
+        exports: { merged_gguf: hyperparameters.exportMerged },
       },
       null,
       2,
@@ -211,6 +221,7 @@ export async function trainLoraAdapter(options: TrainLoraAdapterOptions): Promis
     return {
       hfAdapterDir: done.artifacts.hf_adapter_dir,
       ggufAdapterPath: done.artifacts.gguf_adapter_path,
+      mergedModelPath: done.artifacts.merged_model_path,
       metrics: {
         trainLoss: done.metrics.train_loss,
         firstLoss: done.metrics.first_loss,

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { PythonEnvironment } from '../../../providers/python/index.ts';
 
-const artifactsSchema = z.object({ hf_adapter_dir: z.string(), gguf_adapter_path: z.string(), checkpoint_path: z.string() });
+const artifactsSchema = z.object({ hf_adapter_dir: z.string(), gguf_adapter_path: z.string(), checkpoint_path: z.string(), merged_model_path: z.string().nullable() });
 const metricsSchema = z.object({
   train_loss: z.number(),
   first_loss: z.number(),
