@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import type { LlamaModel } from 'node-llama-cpp';
 import { z } from 'zod';
 import { isUnderstudyError, UnderstudyError } from '../../contracts/errors.ts';
 import { getSharedLlama } from '../engines/internal/llama-instance.ts';
@@ -85,13 +86,7 @@ test('TinyStories-656K converts once to a GGUF whose llama.cpp tokens and greedy
   const outside = [...model.tokenize('café @ home')].map(Number);
   assert.ok(outside.some((token) => token >= 2048), `byte tokens for é and @: ${JSON.stringify(outside)}`);
 
-  const context = await model.createContext({ contextSize: 128, threads: 1 });
-  t.after(() => context.dispose());
-  const story: number[] = [];
-  for await (const token of context.getSequence().evaluate([model.tokens.bos!], { temperature: 0 })) {
-    if (token === model.tokens.eos || story.length >= 48) break;
-    story.push(Number(token));
-  }
+  const story = await greedyStory(model);
   t.diagnostic(`greedy from BOS: ${JSON.stringify(model.detokenize(story as never))}`);
   assert.deepEqual(story, reference.continuations[0], 'llama.cpp greedy story equals the numpy Hugging Face reference');
 
@@ -105,12 +100,21 @@ test('TinyStories-656K converts once to a GGUF whose llama.cpp tokens and greedy
   const halfModel = await llama.loadModel({ modelPath: half.path, gpuLayers: 0 });
   t.after(() => halfModel.dispose());
   assert.equal(halfModel.fileInfo.metadata.general?.file_type, 1, 'GGUF file type MOSTLY_F16');
-  const halfContext = await halfModel.createContext({ contextSize: 128, threads: 1 });
-  t.after(() => halfContext.dispose());
-  const halfStory: number[] = [];
-  for await (const token of halfContext.getSequence().evaluate([halfModel.tokens.bos!], { temperature: 0 })) {
-    if (token === halfModel.tokens.eos || halfStory.length >= 48) break;
-    halfStory.push(Number(token));
-  }
+  const halfStory = await greedyStory(halfModel);
   assert.deepEqual(halfStory, reference.continuations[0], 'the F16 GGUF tells the same greedy story');
 });
+
+/** Up to 48 greedy tokens from BOS. */
+async function greedyStory(model: LlamaModel): Promise<number[]> {
+  const context = await model.createContext({ contextSize: 128, threads: 1 });
+  try {
+    const story: number[] = [];
+    for await (const token of context.getSequence().evaluate([model.tokens.bos!], { temperature: 0 })) {
+      if (token === model.tokens.eos || story.length >= 48) break;
+      story.push(Number(token));
+    }
+    return story;
+  } finally {
+    await context.dispose();
+  }
+}
